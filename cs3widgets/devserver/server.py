@@ -1,0 +1,135 @@
+"""Starts and stops a real revad process for tests and the demo."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+import grpc
+from cs3.gateway.v1beta1 import gateway_api_pb2 as gw_pb
+from cs3.gateway.v1beta1 import gateway_api_pb2_grpc as gw_grpc
+from cs3.rpc.v1beta1 import code_pb2
+
+from .binary import revad_binary
+from .config import SiteConfig, write_site
+from .users import DEMO_USERS
+
+
+class RevadError(RuntimeError):
+    """revad did not start, or died."""
+
+
+class RevadServer:
+    """One revad process serving one site generated from a :class:`SiteConfig`.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        site: SiteConfig | None = None,
+        *,
+        peers: list[SiteConfig] | None = None,
+        binary: Path | None = None,
+    ) -> None:
+        if site is None:
+            site = SiteConfig(root=Path(tempfile.mkdtemp(prefix="cs3w-revad-")))
+        self.site = site
+        self.peers = peers or []
+        self.binary = binary
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_file = site.root / "revad.log"
+
+    @property
+    def gateway(self) -> str:
+        """The gRPC gateway address, ``127.0.0.1:PORT``."""
+        return self.site.gateway
+
+    def start(self, timeout: float = 60.0) -> RevadServer:
+        """Write the config, start revad and wait until Authenticate answers."""
+        binary = self.binary or revad_binary()
+        config = write_site(self.site, self.peers)
+        with open(self.log_file, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(binary), "-c", str(config)],
+                cwd=self.site.root,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until a demo user can log in through the gateway."""
+        deadline = time.monotonic() + timeout
+        user = next(iter(DEMO_USERS.values()))
+        last = "no answer"
+        with grpc.insecure_channel(self.gateway) as channel:
+            stub = gw_grpc.GatewayAPIStub(channel)
+            while time.monotonic() < deadline:
+                if self.process is not None and self.process.poll() is not None:
+                    raise RevadError(
+                        f"revad exited with {self.process.returncode}: {self.log_tail()}"
+                    )
+                try:
+                    res = stub.Authenticate(
+                        gw_pb.AuthenticateRequest(
+                            type="basic", client_id=user.username, client_secret=user.password
+                        ),
+                        timeout=2,
+                    )
+                    if res.status.code == code_pb2.CODE_OK:
+                        return
+                    last = res.status.message
+                except grpc.RpcError as exc:
+                    last = str(exc.code())
+                time.sleep(0.2)
+        raise RevadError(f"revad at {self.gateway} not ready after {timeout}s ({last})")
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines revad printed, for error messages."""
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM revad, and SIGKILL it if it has not exited after ``timeout``."""
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout)
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Stop and start again on the same ports and data (the config is rewritten)."""
+        self.stop()
+        self.start(timeout)
+
+    def __enter__(self) -> RevadServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

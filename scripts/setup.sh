@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets up everything cs3widgets needs on a fresh Debian machine, idempotently:
+# Debian packages (nginx for the TLS test, chromium for browser tests), the
+# pinned revad build, and a Python virtualenv with the package installed.
+# Everything heavy is cached under $CS3W_CACHE (default ~/.cache/cs3widgets),
+# keyed by what it was built from, so a second run takes seconds.
+# Prints the virtualenv's path as its last line.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${CS3W_CACHE:-$HOME/.cache/cs3widgets}
+mkdir -p "$cache"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------
+apt_pkgs=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_pkgs+=(nginx-light)
+[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+command -v openssl >/dev/null 2>&1 || apt_pkgs+=(openssl)
+command -v curl >/dev/null 2>&1 || apt_pkgs+=(curl)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  log "installing Debian packages: ${apt_pkgs[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >&2
+  # Debian starts nginx on :80 after install; the tests run their own.
+  $sudo_cmd systemctl disable --now nginx >/dev/null 2>&1 || $sudo_cmd service nginx stop >/dev/null 2>&1 || true
+fi
+
+# --- revad -----------------------------------------------------------------
+"$here/scripts/build-revad.sh" >&2
+
+# --- Python ----------------------------------------------------------------
+py=${PYTHON:-python3}
+key=$(cat "$here/pyproject.toml" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
+venv="$cache/venv-$key"
+if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
+  log "creating virtualenv $venv"
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip >&2
+  "$venv/bin/pip" install -q -e "$here[test]" >&2
+  touch "$venv/.complete"
+fi
+# Editable install of *this* checkout (a cached venv may point at another clone).
+"$venv/bin/pip" install -q --no-deps --no-build-isolation -e "$here" >&2 2>/dev/null \
+  || "$venv/bin/pip" install -q --no-deps -e "$here" >&2
+echo "$venv"
