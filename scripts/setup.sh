@@ -33,14 +33,14 @@ fi
 
 # --- Python ----------------------------------------------------------------
 py=${PYTHON:-python3}
-key=$(cat "$here/pyproject.toml" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
+key=$(cat "$here/pyproject.toml" "$here/constraints/test.txt" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
   log "creating virtualenv $venv"
   rm -rf "$venv"
   "$py" -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip >&2
-  "$venv/bin/pip" install -q -e "$here[test]" >&2
+  "$venv/bin/pip" install -q -c "$here/constraints/test.txt" -e "$here[test]" >&2
   touch "$venv/.complete"
 fi
 # Editable install of *this* checkout (a cached venv may point at another clone).

@@ -51,7 +51,7 @@ class SiteConfig:
     token_lifetime: int = 3600
     ocm: bool = False
     oidc_issuer: str | None = None
-    log_level: str = "warn"
+    log_level: str = "info"
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
@@ -153,6 +153,9 @@ def render(site: SiteConfig, *, users: Path, groups: Path, providers: Path) -> s
         else ""
     )
     text = f"""
+[log]
+level = "{site.log_level}"
+
 [shared]
 gatewaysvc = "{gw}"
 jwt_secret = "{site.jwt_secret}"
@@ -308,7 +311,6 @@ transfer_shared_secret = "{site.transfer_secret}"
 def _render_ocm(site: SiteConfig, providers: Path) -> str:
     p = site.ports
     ip = "127.0.0.1"
-    gw = site.gateway
     return f"""
 [grpc.services.ocmcore]
 driver = "json"

@@ -1,0 +1,38 @@
+"""cs3widgets: Jupyter widgets and a Python client for CS3 storage.
+
+    >>> import cs3widgets
+    >>> client = cs3widgets.connect()      # from config / environment
+    >>> client.whoami().username
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .client import CS3Client, CS3Config
+
+__version__ = "0.1.0"
+
+
+def connect(config: CS3Config | None = None, **settings: Any) -> CS3Client:
+    """Return a ready client, configured from ``settings``, env and config files.
+
+    ``settings`` are :class:`CS3Config` trait names (``gateway``, ``user``,
+    ``password``, ``token``, ``token_file``, ``ca_file``, ``deadline`` ...).
+    Authentication happens on the first call.
+    """
+    cfg = config or CS3Config.load(**settings)
+    if not cfg.gateway:
+        from .client.config import ConfigError
+
+        raise ConfigError("no gateway: set CS3_GATEWAY or pass gateway='host:port'")
+    return CS3Client(
+        cfg.gateway,
+        cfg.auth_provider(),
+        tls=cfg.tls_settings(),
+        deadline=cfg.deadline,
+        config=cfg,
+    )
+
+
+__all__ = ["CS3Client", "CS3Config", "__version__", "connect"]

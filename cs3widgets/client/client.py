@@ -1,0 +1,66 @@
+"""The service-layer entry point: one connection, grouped operations."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from .auth import AuthProvider
+from .config import CS3Config
+from .connection import DEFAULT_DEADLINE, Connection, TLSSettings
+from .identity import Identity
+from .models import User
+
+
+class CS3Client:
+    """A client of one CS3 gateway.
+
+    Operations are grouped by what they act on: ``client.identity``,
+    ``client.files``, ``client.shares`` and so on. The client owns one gRPC
+    channel; close it (or use ``with``) when done.
+    """
+
+    def __init__(
+        self,
+        gateway: str,
+        auth: AuthProvider | None = None,
+        *,
+        tls: TLSSettings | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        config: CS3Config | None = None,
+    ) -> None:
+        #: The configuration this client was built from, if any.
+        self.config = config
+        self.conn = Connection(gateway, auth, tls=tls, deadline=deadline)
+        self.identity = Identity(self.conn)
+
+    @property
+    def gateway(self) -> str:
+        """The gateway address."""
+        return self.conn.gateway
+
+    @property
+    def auth(self) -> AuthProvider | None:
+        """The authentication provider."""
+        return self.conn.auth
+
+    def whoami(self) -> User:
+        """The authenticated user."""
+        return self.identity.whoami()
+
+    def close(self) -> None:
+        """Close the gRPC channel."""
+        self.conn.close()
+
+    def __enter__(self) -> CS3Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"CS3Client(gateway={self.gateway!r}, auth={self.auth!r})"

@@ -1,0 +1,101 @@
+"""Who am I, and who else is there: users, groups and quota."""
+
+from __future__ import annotations
+
+from cs3.gateway.v1beta1 import gateway_api_pb2 as gw_pb
+from cs3.identity.group.v1beta1 import group_api_pb2 as group_pb
+from cs3.identity.user.v1beta1 import resources_pb2 as user_res
+from cs3.identity.user.v1beta1 import user_api_pb2 as user_pb
+from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
+from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
+
+from . import convert
+from .connection import Connection
+from .models import Group, Quota, User
+
+
+def _find_request(message_cls: type, query: str, **extra: bool) -> object:
+    """Build a Find{Users,Groups}Request for old and new cs3apis wheels.
+
+    Older protos (the ones Reva v1 speaks) carry a ``filter`` string; newer
+    ones a repeated ``filters`` message in the same field number.
+    """
+    fields = message_cls.DESCRIPTOR.fields_by_name
+    if "filter" in fields:
+        return message_cls(filter=query, **extra)
+    filter_cls = fields["filters"].message_type._concrete_class
+    return message_cls(
+        filters=[filter_cls(type=filter_cls.Type.Value("TYPE_QUERY"), query=query)], **extra
+    )
+
+
+class Identity:
+    """Identity operations of a :class:`~cs3widgets.client.CS3Client`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def whoami(self) -> User:
+        """The authenticated user."""
+        res = self._conn.call("WhoAmI", gw_pb.WhoAmIRequest(token=self._conn.token()))
+        return convert.user(res.user)
+
+    def get_user(self, username: str) -> User:
+        """Look a user up by username (exact)."""
+        for u in self.find_users(username):
+            if u.username == username:
+                return u
+        from .errors import NotFound
+
+        raise NotFound(f"no user named {username!r}")
+
+    def get_user_by_id(self, idp: str, opaque_id: str) -> User:
+        """Look a user up by id."""
+        res = self._conn.call(
+            "GetUser",
+            user_pb.GetUserRequest(user_id=user_res.UserId(idp=idp, opaque_id=opaque_id)),
+        )
+        return convert.user(res.user)
+
+    def find_users(self, query: str) -> list[User]:
+        """Users whose username, display name or mail contains ``query``."""
+        query = query.strip()
+        if not query:
+            return []
+        req = _find_request(user_pb.FindUsersRequest, query, skip_fetching_user_groups=True)
+        res = self._conn.call("FindUsers", req)
+        return [convert.user(u) for u in res.users]
+
+    def find_groups(self, query: str) -> list[Group]:
+        """Groups whose name, display name or mail contains ``query``."""
+        query = query.strip()
+        if not query:
+            return []
+        req = _find_request(group_pb.FindGroupsRequest, query, skip_fetching_members=True)
+        res = self._conn.call("FindGroups", req)
+        return [convert.group(g) for g in res.groups]
+
+    def groups(self, user: User | None = None) -> list[str]:
+        """Group names of ``user`` (default: the authenticated user)."""
+        user = user or self.whoami()
+        if user.groups:
+            return list(user.groups)
+        res = self._conn.call(
+            "GetUserGroups",
+            user_pb.GetUserGroupsRequest(
+                user_id=user_res.UserId(idp=user.idp, opaque_id=user.opaque_id)
+            ),
+        )
+        return list(res.groups)
+
+    def home(self) -> str:
+        """The path of the user's home folder."""
+        return self._conn.call("GetHome", sp_pb.GetHomeRequest()).path
+
+    def quota(self, path: str | None = None) -> Quota:
+        """Used and total bytes of the storage holding ``path`` (default: home)."""
+        path = path or self.home()
+        res = self._conn.call(
+            "GetQuota", gw_pb.GetQuotaRequest(ref=sp_res.Reference(path=path)), path=path
+        )
+        return Quota(used=int(res.used_bytes), total=int(res.total_bytes))

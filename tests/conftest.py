@@ -1,0 +1,62 @@
+"""Shared fixtures: one real revad per test session, and logged-in clients."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from cs3widgets.client import BasicAuth, CS3Client
+from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig
+
+
+@pytest.fixture(scope="session")
+def revad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
+    """A real revad with the demo users, on free ports, for the whole session."""
+    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp("revad")))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def login(revad: RevadServer) -> Iterator[Callable[..., CS3Client]]:
+    """Factory: ``login("marie")`` returns a client logged in as that demo user."""
+    clients: list[CS3Client] = []
+
+    def _login(username: str, *, server: RevadServer | None = None, **kw: object) -> CS3Client:
+        user = DEMO_USERS[username]
+        c = CS3Client((server or revad).gateway, BasicAuth(user.username, user.password), **kw)
+        clients.append(c)
+        return c
+
+    yield _login
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture()
+def einstein(login: Callable[..., CS3Client]) -> CS3Client:
+    """A client logged in as einstein."""
+    return login("einstein")
+
+
+@pytest.fixture()
+def marie(login: Callable[..., CS3Client]) -> CS3Client:
+    """A client logged in as marie."""
+    return login("marie")
+
+
+@pytest.fixture()
+def richard(login: Callable[..., CS3Client]) -> CS3Client:
+    """A client logged in as richard."""
+    return login("richard")
+
+
+@pytest.fixture()
+def unique() -> str:
+    """A short unique name, so that tests sharing one server never collide."""
+    return f"t-{uuid.uuid4().hex[:10]}"
