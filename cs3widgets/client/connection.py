@@ -142,11 +142,14 @@ class Connection:
 
         With ``raw=True`` the response is returned whatever its status (the
         caller inspects it); UNAUTHENTICATED is still retried once.
+        ``request`` may be a callable building the message, for requests that
+        carry the token in their body (WhoAmI): it is rebuilt for the retry.
         """
         for attempt in (0, 1):
             md = [("x-access-token", self.token())]
+            message = request() if callable(request) else request
             try:
-                res = self._send(method, request, metadata=md, deadline=deadline, path=path)
+                res = self._send(method, message, metadata=md, deadline=deadline, path=path)
             except Unauthenticated:
                 if attempt == 0 and self.auth is not None:
                     self.auth.invalidate()

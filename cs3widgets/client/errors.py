@@ -183,6 +183,11 @@ def from_rpc_error(exc: grpc.RpcError, *, address: str, path: str | None = None)
     code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
     details = exc.details() if hasattr(exc, "details") else ""
     cls = _GRPC_CODES.get(code, ServerError)
+    if cls is PermissionDenied and "token" in (details or "").lower():
+        # Reva's auth interceptor rejects an expired or forged token with a
+        # transport-level PERMISSION_DENIED ("auth: core access token is
+        # invalid"); real permission errors come back as a CS3 status.
+        cls = Unauthenticated
     if cls is Unavailable:
         message = f"cannot reach the CS3 gateway at {address}"
     elif cls is Timeout:

@@ -37,7 +37,7 @@ class Identity:
 
     def whoami(self) -> User:
         """The authenticated user."""
-        res = self._conn.call("WhoAmI", gw_pb.WhoAmIRequest(token=self._conn.token()))
+        res = self._conn.call("WhoAmI", lambda: gw_pb.WhoAmIRequest(token=self._conn.token()))
         return convert.user(res.user)
 
     def get_user(self, username: str) -> User:
