@@ -256,3 +256,53 @@ def test_mutual_tls_client_certificate(revad: RevadServer, tmp_path: Path) -> No
             assert not isinstance(info.value, AssertionError)
     finally:
         proxy.stop()
+
+
+@pytest.fixture(scope="module")
+def oidc_site(tmp_path_factory: pytest.TempPathFactory):
+    """A revad whose 'bearer' auth verifies tokens of a local OIDC issuer."""
+    from oidc_issuer import OIDCIssuer
+
+    issuer = OIDCIssuer().start()
+    server = RevadServer(
+        SiteConfig(root=tmp_path_factory.mktemp("oidc"), oidc_issuer=issuer.issuer)
+    )
+    server.start()
+    yield server, issuer
+    server.stop()
+    issuer.stop()
+
+
+def test_bearer_token_exchange(oidc_site) -> None:
+    from cs3widgets.client import BearerAuth
+
+    server, issuer = oidc_site
+    oidc_token = issuer.token("marie")
+    auth = BearerAuth(oidc_token)
+    with CS3Client(server.gateway, auth) as client:
+        assert client.whoami().username == "marie"
+        # What goes on the wire afterwards is Reva's own token, not the OIDC one.
+        assert client.conn.token() != oidc_token
+        assert jwt_claims(client.conn.token())["iss"] != issuer.issuer
+
+
+def test_bearer_token_from_another_issuer_is_refused(oidc_site) -> None:
+    from cs3widgets.client import BearerAuth
+    from oidc_issuer import OIDCIssuer
+
+    server, _ = oidc_site
+    rogue = OIDCIssuer()  # never started; its key is unknown to revad
+    with CS3Client(server.gateway, BearerAuth(rogue.token("marie"))) as client:
+        with pytest.raises(Unauthenticated):
+            client.whoami()
+
+
+def test_token_file_exchange_of_an_oidc_token(oidc_site, tmp_path: Path) -> None:
+    server, issuer = oidc_site
+    token_file = tmp_path / "cernbox_oauth.token"
+    token_file.write_text(f"oauth2:{issuer.token('richard')}:https://auth.example.org/")
+    with cs3widgets.connect(
+        gateway=server.gateway, token_file=str(token_file), token_exchange=True, config_paths=[]
+    ) as client:
+        assert client.config is not None and client.config.resolved_auth() == "token-file"
+        assert client.whoami().username == "richard"
