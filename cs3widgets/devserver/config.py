@@ -40,6 +40,12 @@ class SitePorts:
     storage_public: int = field(default_factory=free_port)
     storage_ocm_out: int = field(default_factory=free_port)
     storage_ocm_in: int = field(default_factory=free_port)
+    storage_users: int = field(default_factory=free_port)
+    http_users: int = field(default_factory=free_port)
+    # Reva v1.29 keeps one HTTP service of a name per address: the OCM data
+    # providers need addresses of their own.
+    http_ocm_out: int = field(default_factory=free_port)
+    http_ocm_in: int = field(default_factory=free_port)
 
 
 @dataclass
@@ -50,6 +56,11 @@ class SiteConfig:
     name: str = "cs3widgets-local"
     token_lifetime: int = 3600
     ocm: bool = False
+    #: The host name in the site's public URLs and OCM domain (it always
+    #: listens on 127.0.0.1). Two OCM sites need different names, because
+    #: Reva's provider authorizer compares host names without ports: use
+    #: "127.0.0.1" for one and "localhost" for the other.
+    host: str = "127.0.0.1"
     oidc_issuer: str | None = None
     log_level: str = "info"
     ports: SitePorts = field(default_factory=SitePorts)
@@ -65,12 +76,12 @@ class SiteConfig:
     @property
     def http_url(self) -> str:
         """Base URL of the site's HTTP services (data, OCM, WebDAV)."""
-        return f"http://127.0.0.1:{self.ports.http}"
+        return f"http://{self.host}:{self.ports.http}"
 
     @property
     def domain(self) -> str:
-        """The OCM provider domain of this site."""
-        return f"127.0.0.1:{self.ports.http}"
+        """The OCM provider domain of this site: its host name, no port."""
+        return self.host
 
     @property
     def config_file(self) -> Path:
@@ -96,7 +107,7 @@ def _providers_json(sites: list[SiteConfig]) -> list[dict]:
                         "is_monitored": True,
                     },
                     "api_version": "0.0.1",
-                    "host": s.domain,
+                    "host": f"{s.host}:{s.ports.http}",
                 },
                 {
                     "endpoint": {
@@ -106,7 +117,7 @@ def _providers_json(sites: list[SiteConfig]) -> list[dict]:
                         "is_monitored": True,
                     },
                     "api_version": "0.0.1",
-                    "host": s.domain,
+                    "host": f"{s.host}:{s.ports.http}",
                 },
                 {
                     "endpoint": {
@@ -265,7 +276,8 @@ home_provider = "/home"
 
 [grpc.services.storageregistry.drivers.static.rules]
 "/home" = {{ address = "{ip}:{p.storage_home}" }}
-"{HOME_MOUNT_ID}" = {{ address = "{ip}:{p.storage_home}" }}
+"{HOME_MOUNT_ID}" = {{ address = "{ip}:{p.storage_users}" }}
+"/users" = {{ address = "{ip}:{p.storage_users}" }}
 "/public" = {{ address = "{ip}:{p.storage_public}" }}
 "{PUBLIC_MOUNT_ID}" = {{ address = "{ip}:{p.storage_public}" }}
 {ocm_rules}
@@ -281,6 +293,24 @@ tmp_folder = "{root / 'tmp'}"
 [grpc.services.storageprovider.drivers.localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
+
+# Resource ids route to a driver without per-user homes over the same data.
+# localhome resolves an id inside the *caller's* home, so a share recipient
+# could never reach the owner's file by id (or through /home/MyShares); the
+# "local" driver resolves ids globally ("fileid-<owner>/<path>"). Its data
+# server must have its own port: two dataprovider services on one address
+# shadow each other.
+[[grpc.services.storageprovider]]
+address = "{ip}:{p.storage_users}"
+driver = "local"
+mount_path = "/users"
+mount_id = "{HOME_MOUNT_ID}"
+expose_data_server = true
+data_server_url = "http://{ip}:{p.http_users}/data"
+tmp_folder = "{root / 'tmp'}"
+
+[grpc.services.storageprovider.drivers.local]
+root = "{home_root}"
 
 [grpc.services.publicstorageprovider]
 address = "{ip}:{p.storage_public}"
@@ -299,6 +329,14 @@ driver = "localhome"
 [http.services.dataprovider.drivers.localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
+
+[[http.services.dataprovider]]
+address = "{ip}:{p.http_users}"
+prefix = "data"
+driver = "local"
+
+[http.services.dataprovider.drivers.local]
+root = "{home_root}"
 
 [http.services.datagateway]
 transfer_shared_secret = "{site.transfer_secret}"
@@ -329,6 +367,8 @@ file = "{site.root / 'ocm-invites.json'}"
 driver = "json"
 provider_domain = "{site.domain}"
 webdav_endpoint = "{site.http_url}"
+# Required by v1.29 even with web apps off; never used by these sites.
+webapp_template = "{site.http_url}/external/sciencemesh"
 
 [grpc.services.ocmshareprovider.drivers.json]
 file = "{site.root / 'ocm-shares.json'}"
@@ -345,7 +385,7 @@ driver = "ocmoutcoming"
 mount_path = "/ocm"
 mount_id = "ocm"
 expose_data_server = true
-data_server_url = "{site.http_url}/ocmout"
+data_server_url = "http://{site.host}:{p.http_ocm_out}/ocmout"
 
 [grpc.services.storageprovider.drivers.ocmoutcoming]
 machine_secret = "{site.machine_secret}"
@@ -356,10 +396,10 @@ driver = "ocmreceived"
 mount_path = "/sciencemesh"
 mount_id = "sciencemesh"
 expose_data_server = true
-data_server_url = "{site.http_url}/ocmin"
+data_server_url = "http://{site.host}:{p.http_ocm_in}/ocmin"
 
 [[http.services.dataprovider]]
-address = "{ip}:{p.http}"
+address = "{ip}:{p.http_ocm_out}"
 prefix = "ocmout"
 driver = "ocmoutcoming"
 
@@ -367,26 +407,25 @@ driver = "ocmoutcoming"
 machine_secret = "{site.machine_secret}"
 
 [[http.services.dataprovider]]
-address = "{ip}:{p.http}"
+address = "{ip}:{p.http_ocm_in}"
 prefix = "ocmin"
 driver = "ocmreceived"
 
 [http.services.ocm]
 prefix = "ocm"
+expose_recipient_display_name = true
 
-[http.services.ocmprovider]
+# Reva v1.29 serves the OCM discovery document from the wellknown service.
+[http.services.wellknown.ocmprovider]
 ocm_prefix = "ocm"
 provider = "{site.name}"
 endpoint = "{site.http_url}"
 enable_webapp = false
 enable_datatx = false
 
+# ocdav serves /remote.php/dav/ocm/<share id>: the WebDAV endpoint a peer
+# site uses to read what was shared with its users.
 [http.services.ocdav]
-prefix = "remote.php"
-
-[http.services.sciencemesh]
-provider_domain = "{site.domain}"
-mesh_directory_url = "{site.http_url}/meshdir"
 
 [http.middlewares.providerauthorizer]
 driver = "json"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import tempfile
 import time
@@ -17,6 +15,7 @@ from cs3.rpc.v1beta1 import code_pb2
 
 from .binary import revad_binary
 from .config import SiteConfig, write_site
+from .processes import stop_process_group
 from .users import DEMO_USERS
 
 
@@ -49,6 +48,14 @@ class RevadServer:
     def gateway(self) -> str:
         """The gRPC gateway address, ``127.0.0.1:PORT``."""
         return self.site.gateway
+
+    def home_dir(self, username: str) -> Path:
+        """Where the local driver keeps ``username``'s home on disk.
+
+        Tests and the demo use it to lay down thousands of files at once,
+        which would take minutes through the API.
+        """
+        return self.site.root / "data" / "home" / "data" / username
 
     def start(self, timeout: float = 60.0) -> RevadServer:
         """Write the config, start revad and wait until Authenticate answers."""
@@ -106,17 +113,7 @@ class RevadServer:
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM revad, and SIGKILL it if it has not exited after ``timeout``."""
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout)
+        stop_process_group(proc, timeout)
 
     def restart(self, timeout: float = 60.0) -> None:
         """Stop and start again on the same ports and data (the config is rewritten)."""

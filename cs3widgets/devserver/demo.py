@@ -1,0 +1,136 @@
+"""The demo: a local revad with demo users and sample files, plus JupyterLab
+(the gallery) and Voilà (the dashboard), all on 127.0.0.1.
+
+Run through ``scripts/demo.sh`` (which installs everything first) or
+``python -m cs3widgets.devserver.demo``. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from .binary import REPO_ROOT
+from .config import SiteConfig, free_port
+from .processes import stop_process_group
+from .seed import seed_demo
+from .server import RevadServer
+from .users import DEMO_USERS
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def _jupyter_env(server: RevadServer, work: Path, username: str) -> dict[str, str]:
+    user = DEMO_USERS[username]
+    env = dict(os.environ)
+    env.update(
+        {
+            "CS3_GATEWAY": server.gateway,
+            "CS3_USER": user.username,
+            "CS3_PASSWORD": user.password,
+            "CS3_PEER_USER": "marie",
+            "CS3_PEER_PASSWORD": DEMO_USERS["marie"].password,
+            # Keep the demo's Jupyter state out of the user's own config.
+            "JUPYTER_CONFIG_DIR": str(work / "jupyter-config"),
+            "JUPYTER_RUNTIME_DIR": str(work / "jupyter-runtime"),
+            "JUPYTER_DATA_DIR": str(work / "jupyter-data"),
+            "IPYTHONDIR": str(work / "ipython"),
+        }
+    )
+    return env
+
+
+def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start revad, seed it, serve the gallery and the dashboard until Ctrl-C."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--user", default="einstein", choices=sorted(DEMO_USERS))
+    ap.add_argument("--lab-port", type=int, default=8888)
+    ap.add_argument("--voila-port", type=int, default=8866)
+    ap.add_argument("--no-lab", action="store_true", help="do not start JupyterLab")
+    ap.add_argument("--no-voila", action="store_true", help="do not start Voilà")
+    ap.add_argument("--check", action="store_true", help="start, check it answers, stop")
+    args = ap.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="cs3w-demo-"))
+    server = RevadServer(SiteConfig(root=work / "revad"))
+    (work / "revad").mkdir()
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        print("starting revad ...", flush=True)
+        server.start()
+        seed_demo(server)
+        env = _jupyter_env(server, work, args.user)
+        bindir = Path(sys.executable).parent
+        urls: list[str] = []
+        if not args.no_lab:
+            port = args.lab_port if args.lab_port else free_port()
+            lab = _start(
+                [str(bindir / "jupyter"), "lab", "--no-browser", f"--port={port}",
+                 "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+                 "--ServerApp.password=", f"--ServerApp.root_dir={NOTEBOOKS}"],
+                env, work / "jupyterlab.log",
+            )
+            procs.append(lab)
+            _wait_http(f"http://127.0.0.1:{port}/lab", lab)
+            urls.append(f"Gallery (JupyterLab): http://127.0.0.1:{port}/lab")
+        if not args.no_voila:
+            port = args.voila_port if args.voila_port else free_port()
+            voila = _start(
+                [str(bindir / "voila"), "--no-browser", f"--port={port}",
+                 "--Voila.ip=127.0.0.1", str(NOTEBOOKS / "dashboard.ipynb")],
+                env, work / "voila.log",
+            )
+            procs.append(voila)
+            _wait_http(f"http://127.0.0.1:{port}/", voila)
+            urls.append(f"Dashboard (Voilà):     http://127.0.0.1:{port}/")
+        print("\ncs3widgets demo is running")
+        print(f"  CS3 gateway:           {server.gateway}")
+        for url in urls:
+            print(f"  {url}")
+        print("  Logins: " + ", ".join(f"{u.username}/{u.password}" for u in DEMO_USERS.values()))
+        print(f"  The notebooks are logged in as {args.user}. Logs: {work}")
+        print("Press Ctrl-C to stop.", flush=True)
+        if args.check:
+            return 0
+        while all(p.poll() is None for p in procs) and server.process is not None:
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ...")
+        return 0
+    finally:
+        for p in procs:
+            stop_process_group(p)
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
