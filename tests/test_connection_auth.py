@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tls_proxy import NginxGrpcTLS, make_pki
 
 import cs3widgets
 from cs3widgets.client import (
@@ -22,7 +23,6 @@ from cs3widgets.client import (
 from cs3widgets.client.tokens import CachedToken, jwt_claims
 from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig
 from cs3widgets.devserver.config import free_port
-from tls_proxy import NginxGrpcTLS, make_pki
 
 
 @pytest.mark.parametrize("username", sorted(DEMO_USERS))
@@ -221,9 +221,8 @@ def test_tls_gateway_connects_with_the_ca(tls_gateway: NginxGrpcTLS) -> None:
 def test_tls_gateway_is_refused_without_the_ca(tls_gateway: NginxGrpcTLS) -> None:
     with CS3Client(
         tls_gateway.address, BasicAuth("marie", "radioactivity"), tls=TLSSettings(), deadline=5
-    ) as c:
-        with pytest.raises(Unavailable):
-            c.whoami()
+    ) as c, pytest.raises(Unavailable):
+        c.whoami()
 
 
 def test_tls_from_config_file(tls_gateway: NginxGrpcTLS, tmp_path: Path) -> None:
@@ -287,14 +286,17 @@ def test_bearer_token_exchange(oidc_site) -> None:
 
 
 def test_bearer_token_from_another_issuer_is_refused(oidc_site) -> None:
-    from cs3widgets.client import BearerAuth
     from oidc_issuer import OIDCIssuer
+
+    from cs3widgets.client import BearerAuth
 
     server, _ = oidc_site
     rogue = OIDCIssuer()  # never started; its key is unknown to revad
-    with CS3Client(server.gateway, BearerAuth(rogue.token("marie"))) as client:
-        with pytest.raises(Unauthenticated):
-            client.whoami()
+    with (
+        CS3Client(server.gateway, BearerAuth(rogue.token("marie"))) as client,
+        pytest.raises(Unauthenticated),
+    ):
+        client.whoami()
 
 
 def test_token_file_exchange_of_an_oidc_token(oidc_site, tmp_path: Path) -> None:

@@ -52,7 +52,9 @@ def make_pki(directory: Path) -> TestPKI:
 
 def nginx_binary() -> str:
     """Debian's nginx (installed by scripts/setup.sh)."""
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = shutil.which("nginx")
+    if not found and Path("/usr/sbin/nginx").exists():
+        found = "/usr/sbin/nginx"
     if not found:
         raise FileNotFoundError("nginx is not installed: run scripts/setup.sh")
     return found

@@ -22,6 +22,8 @@ from .errors import (
     Unavailable,
     Unimplemented,
 )
+from .files import Files
+from .locks import Locks
 
 __all__ = [
     "AlreadyExists",
@@ -35,9 +37,11 @@ __all__ = [
     "Conflict",
     "Connection",
     "FailedPrecondition",
+    "Files",
     "InvalidArgument",
     "InvalidName",
     "Locked",
+    "Locks",
     "NotFound",
     "PermissionDenied",
     "QuotaExceeded",

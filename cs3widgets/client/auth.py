@@ -183,3 +183,35 @@ class TokenFileAuth(AuthProvider):
 
     def __repr__(self) -> str:
         return f"TokenFileAuth(path={str(self.path)!r}, exchange={self.exchange!r})"
+
+
+class PublicLinkAuth(AuthProvider):
+    """Anonymous access through a public link (Authenticate type ``publicshares``).
+
+    Reva's publicshares auth manager takes the link token as client id and
+    ``password|<password>`` as secret (an empty password for links without
+    one). The resulting token opens the link's resource under
+    :attr:`root`, i.e. ``/public/<link token>``.
+    """
+
+    kind = "public-link"
+
+    def __init__(
+        self, link_token: str, password: str | None = None, *, mount: str = "/public"
+    ) -> None:
+        super().__init__()
+        self._link_token = link_token
+        self._password = password or ""
+        self.mount = mount.rstrip("/")
+
+    @property
+    def root(self) -> str:
+        """The CS3 path of the shared resource for this link's client."""
+        return f"{self.mount}/{self._link_token}"
+
+    def _obtain(self, login: LoginFn) -> str:
+        return login("publicshares", self._link_token, f"password|{self._password}")
+
+    def __repr__(self) -> str:
+        # Neither the password nor the link token (a capability) is shown.
+        return "PublicLinkAuth()"

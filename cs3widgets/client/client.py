@@ -7,8 +7,14 @@ from types import TracebackType
 from .auth import AuthProvider
 from .config import CS3Config
 from .connection import DEFAULT_DEADLINE, Connection, TLSSettings
+from .files import Files
 from .identity import Identity
+from .locks import Locks
 from .models import User
+from .ocm import OCM
+from .public_links import PublicLinks
+from .shares import Shares
+from .transfers import Transfers
 
 
 class CS3Client:
@@ -32,6 +38,12 @@ class CS3Client:
         self.config = config
         self.conn = Connection(gateway, auth, tls=tls, deadline=deadline)
         self.identity = Identity(self.conn)
+        self.files = Files(self.conn)
+        self.locks = Locks(self.conn, self.files)
+        self.shares = Shares(self.conn)
+        self.links = PublicLinks(self.conn)
+        self.ocm = OCM(self.conn)
+        self.transfers = Transfers(self.conn, getattr(self, "files", None))
 
     @property
     def gateway(self) -> str:

@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             lab = _start(
                 [str(bindir / "jupyter"), "lab", "--no-browser", f"--port={port}",
                  "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-                 "--ServerApp.password=", f"--ServerApp.root_dir={NOTEBOOKS}"],
+                 "--ServerApp.password=", f"--ServerApp.root_dir={NOTEBOOKS}",
+                 # CI and containers run as root; Jupyter refuses that unless told.
+                 f"--ServerApp.allow_root={os.geteuid() == 0}"],
                 env, work / "jupyterlab.log",
             )
             procs.append(lab)

@@ -1,0 +1,87 @@
+"""Public links against a live revad: passwords, expiry, anonymous access."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from cs3widgets.client import CS3Client
+from cs3widgets.client.auth import PublicLinkAuth
+from cs3widgets.client.errors import CS3Error, Unauthenticated
+from cs3widgets.client.files import Files
+from cs3widgets.client.public_links import PublicLinks, public_path
+from cs3widgets.client.transfers import Transfers
+from cs3widgets.devserver import RevadServer
+
+
+def _file(client: CS3Client, name: str, content: bytes) -> str:
+    folder = f"{client.identity.home()}/{name}"
+    Files(client.conn).mkdir(folder)
+    Transfers(client.conn).upload(content, f"{folder}/paper.txt")
+    return folder
+
+
+def _anonymous(revad: RevadServer, token: str, password: str | None) -> CS3Client:
+    return CS3Client(revad.gateway, PublicLinkAuth(token, password))
+
+
+def test_password_link_opens_only_with_its_password(
+    revad: RevadServer, einstein: CS3Client, unique: str
+) -> None:
+    folder = _file(einstein, unique, b"relativity")
+    link = einstein.links.create(folder, "Viewer", password="s3cret-pw", display_name="paper")
+    assert link.password_protected and link.role == "Viewer" and link.path == folder
+    # the password is nowhere in the model or its repr
+    assert "s3cret-pw" not in repr(link) and "s3cret-pw" not in str(vars(link))
+
+    with _anonymous(revad, link.token, "s3cret-pw") as anon:
+        root = anon.auth.root
+        assert root == public_path(link.token)
+        assert Transfers(anon.conn).read_bytes(f"{root}/paper.txt") == b"relativity"
+        assert "s3cret-pw" not in repr(anon) and link.token not in repr(anon.auth)
+    for wrong in ("wrong", None):
+        with _anonymous(revad, link.token, wrong) as anon, pytest.raises(Unauthenticated):
+            Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt")
+
+    # listed, updated (new password), removed
+    assert [lk.id for lk in einstein.links.list(folder)] == [link.id]
+    einstein.links.update(link.id, password="n3w-pw", role="Editor")
+    updated = einstein.links.list(folder)[0]
+    assert updated.role == "Editor" and updated.password_protected
+    with _anonymous(revad, link.token, "s3cret-pw") as anon, pytest.raises(Unauthenticated):
+        Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt")
+    with _anonymous(revad, link.token, "n3w-pw") as anon:
+        assert Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt") == (
+            b"relativity"
+        )
+    einstein.links.remove(link.id)
+    assert einstein.links.list(folder) == []
+    with _anonymous(revad, link.token, "n3w-pw") as anon, pytest.raises(CS3Error):
+        Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt")
+
+
+def test_link_stops_working_after_expiry(
+    revad: RevadServer, einstein: CS3Client, unique: str
+) -> None:
+    folder = _file(einstein, unique, b"short-lived")
+    expires = datetime.now(timezone.utc) + timedelta(seconds=3)
+    link = einstein.links.create(folder, "Viewer", expiration=expires)
+    assert link.expiration is not None and abs((link.expiration - expires).total_seconds()) < 1
+    with _anonymous(revad, link.token, None) as anon:
+        assert Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt") == (
+            b"short-lived"
+        )
+    time.sleep(max(0.0, (expires - datetime.now(timezone.utc)).total_seconds()) + 1.5)
+    with _anonymous(revad, link.token, None) as anon, pytest.raises(CS3Error):
+        Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt")
+
+
+def test_link_url_uses_configured_base(einstein: CS3Client, unique: str) -> None:
+    folder = _file(einstein, unique, b"x")
+    links = PublicLinks(einstein.conn, public_base_url="https://cernbox.example.org/")
+    link = links.create(folder)
+    assert link.url == f"https://cernbox.example.org/s/{link.token}"
+    assert einstein.links.url(link.token) in ("", link.url)
+    links.remove(link.id)
