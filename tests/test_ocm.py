@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cs3widgets.client import BasicAuth, CS3Client
+from cs3widgets.client.errors import TransferError
 from cs3widgets.client.files import Files
 from cs3widgets.client.ocm import OCMNotEnabled
 from cs3widgets.client.transfers import Transfers
@@ -71,6 +72,24 @@ def test_ocm_flow_end_to_end(two_sites: tuple[RevadServer, RevadServer], unique:
         assert len(received) == 1 and received[0].state == "pending"
         accepted = marie.ocm.accept(received[0])
         assert accepted.state == "accepted"
+        assert accepted.provider == sa.site.domain
         assert marie.ocm.list_received_content(accepted) == ["note.txt"]
         path = f"{marie.ocm.received_path(accepted.id)}/note.txt"
         assert Transfers(marie.conn).read_bytes(path) == b"across the mesh"
+        # Viewer: site A refuses the write; site B's data server reports the
+        # peer's refusal as a plain HTTP error, and nothing lands at site A.
+        intruder = f"{marie.ocm.received_path(accepted.id)}/new.txt"
+        with pytest.raises(TransferError):
+            Transfers(marie.conn).upload(b"sneaky", intruder)
+        assert [e.name for e in Files(einstein.conn).list(folder)] == ["note.txt"]
+
+        # A single file can be shared too: the received share *is* the file.
+        single = f"{einstein.identity.home()}/{unique}-single.txt"
+        Transfers(einstein.conn).upload(b"one file, one share", single)
+        einstein.ocm.share(single, remote[0], "Viewer")
+        got = [r for r in marie.ocm.received() if r.name == f"{unique}-single.txt"]
+        assert len(got) == 1 and got[0].state == "pending"
+        marie.ocm.accept(got[0])
+        data = Transfers(marie.conn).read_bytes(marie.ocm.received_path(got[0].id))
+        assert data == b"one file, one share"
+

@@ -43,7 +43,7 @@ class CS3Client:
         self.shares = Shares(self.conn)
         self.links = PublicLinks(self.conn)
         self.ocm = OCM(self.conn)
-        self.transfers = Transfers(self.conn, getattr(self, "files", None))
+        self.transfers = Transfers(self.conn, self.files)
 
     @property
     def gateway(self) -> str:
@@ -60,7 +60,8 @@ class CS3Client:
         return self.identity.whoami()
 
     def close(self) -> None:
-        """Close the gRPC channel."""
+        """Close the gRPC channel and the HTTP connections of transfers."""
+        self.transfers.close()
         self.conn.close()
 
     def __enter__(self) -> CS3Client:

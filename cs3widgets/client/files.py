@@ -18,7 +18,7 @@ from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
-from . import convert
+from . import convert, http
 from .connection import Connection
 from .errors import AlreadyExists, InvalidName, NotFound, ServerError, TransferError, Unimplemented
 from .models import Entry, EntryType, RecycleItem, Version
@@ -289,17 +289,14 @@ class Files:
         proto = protocols.get("simple")
         if proto is None:
             raise TransferError("the server offers no simple upload to create the file", path=path)
-        headers = {"x-access-token": self._conn.token(), "Upload-Length": "0"}
-        if proto.token:
-            headers["X-Reva-Transfer"] = proto.token
+        headers = http.transfer_headers(self._conn, proto.token) | {"Upload-Length": "0"}
         try:
-            r = httpx.put(proto.upload_endpoint, content=b"", headers=headers, timeout=30.0)
+            r = httpx.put(
+                proto.upload_endpoint, content=b"", headers=headers, timeout=http.HTTP_TIMEOUT
+            )
         except httpx.HTTPError as exc:
-            raise TransferError(
-                f"creating the empty file failed: {type(exc).__name__}", path=path
-            ) from None
-        if r.status_code >= 300:
-            raise TransferError(f"creating the empty file failed: HTTP {r.status_code}", path=path)
+            raise http.error_for_exception(exc, path=path, action="creating the file") from None
+        http.raise_for_status(r, path=path, action="creating the file")
 
     # -- moving and deleting ---------------------------------------------
     def move(self, src: str, dst: str, overwrite: bool = False) -> Entry:

@@ -8,6 +8,11 @@ share with a remote user (:meth:`OCM.share`) shows up at the other site in
 ``/sciencemesh/<received share id>`` (:attr:`OCMShare.path` via
 :meth:`OCM.received_path`), through the site's ``ocmreceived`` storage.
 
+Writing into a received share is limited by the server: Reva v1.29's OCM
+WebDAV endpoint accepts a PUT from an Editor but refuses MOVE (it does not
+translate the destination), so uploads that go through a temporary file
+and a rename cannot complete there.
+
 Where a site has OCM off, every call raises
 :class:`OCMNotEnabled` (an :class:`~cs3widgets.client.errors.Unimplemented`)
 saying so.

@@ -62,7 +62,8 @@ class SiteConfig:
     #: "127.0.0.1" for one and "localhost" for the other.
     host: str = "127.0.0.1"
     oidc_issuer: str | None = None
-    log_level: str = "info"
+    # "warn": at "info" Reva logs OCM share secrets (ocmreceived driver).
+    log_level: str = "warn"
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
@@ -385,7 +386,7 @@ driver = "ocmoutcoming"
 mount_path = "/ocm"
 mount_id = "ocm"
 expose_data_server = true
-data_server_url = "http://{site.host}:{p.http_ocm_out}/ocmout"
+data_server_url = "http://{ip}:{p.http_ocm_out}/data"
 
 [grpc.services.storageprovider.drivers.ocmoutcoming]
 machine_secret = "{site.machine_secret}"
@@ -396,11 +397,13 @@ driver = "ocmreceived"
 mount_path = "/sciencemesh"
 mount_id = "sciencemesh"
 expose_data_server = true
-data_server_url = "http://{site.host}:{p.http_ocm_in}/ocmin"
+data_server_url = "http://{ip}:{p.http_ocm_in}/data"
 
+# The remote site's request reaches this data server carrying an ocmshares
+# token, whose scope admits only HTTP paths under /data: keep the prefix.
 [[http.services.dataprovider]]
 address = "{ip}:{p.http_ocm_out}"
-prefix = "ocmout"
+prefix = "data"
 driver = "ocmoutcoming"
 
 [http.services.dataprovider.drivers.ocmoutcoming]
@@ -408,7 +411,7 @@ machine_secret = "{site.machine_secret}"
 
 [[http.services.dataprovider]]
 address = "{ip}:{p.http_ocm_in}"
-prefix = "ocmin"
+prefix = "data"
 driver = "ocmreceived"
 
 [http.services.ocm]
