@@ -33,6 +33,7 @@ def test_password_link_opens_only_with_its_password(
     folder = _file(einstein, unique, b"relativity")
     link = einstein.links.create(folder, "Viewer", password="s3cret-pw", display_name="paper")
     assert link.password_protected and link.role == "Viewer" and link.path == folder
+    assert link.display_name == "paper"
     # the password is nowhere in the model or its repr
     assert "s3cret-pw" not in repr(link) and "s3cret-pw" not in str(vars(link))
 
@@ -46,7 +47,7 @@ def test_password_link_opens_only_with_its_password(
             Transfers(anon.conn).read_bytes(f"{public_path(link.token)}/paper.txt")
 
     # listed, updated (new password), removed
-    assert [lk.id for lk in einstein.links.list(folder)] == [link.id]
+    assert [(lk.id, lk.display_name) for lk in einstein.links.list(folder)] == [(link.id, "paper")]
     einstein.links.update(link.id, password="n3w-pw", role="Editor")
     updated = einstein.links.list(folder)[0]
     assert updated.role == "Editor" and updated.password_protected

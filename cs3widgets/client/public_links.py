@@ -105,13 +105,14 @@ class PublicLinks:
             password=password or "",
             expiration=convert.to_timestamp(expiration, types_pb2.Timestamp),
         )
-        req = link_pb.CreatePublicShareRequest(resource_info=info, grant=grant)
         if display_name:
-            # v1 servers read the name from the opaque map; newer ones from
-            # the description field.
+            # Reva's public-share managers read the link's name from the
+            # resource info's arbitrary metadata; newer protos also carry a
+            # description field, which older servers ignore.
+            info.arbitrary_metadata.metadata["name"] = display_name
+        req = link_pb.CreatePublicShareRequest(resource_info=info, grant=grant)
+        if display_name and "description" in req.DESCRIPTOR.fields_by_name:
             req.description = display_name
-            req.opaque.map["name"].decoder = "plain"
-            req.opaque.map["name"].value = display_name.encode()
         res = self._conn.call("CreatePublicShare", req, path=path)
         return self._model(res.share, info.path or path)
 

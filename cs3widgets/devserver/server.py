@@ -14,7 +14,7 @@ from cs3.gateway.v1beta1 import gateway_api_pb2_grpc as gw_grpc
 from cs3.rpc.v1beta1 import code_pb2
 
 from .binary import revad_binary
-from .config import SiteConfig, write_site
+from .config import SiteConfig, SitePorts, write_site
 from .processes import stop_process_group
 from .users import DEMO_USERS
 
@@ -57,23 +57,37 @@ class RevadServer:
         """
         return self.site.root / "data" / "home" / "data" / username
 
-    def start(self, timeout: float = 60.0) -> RevadServer:
-        """Write the config, start revad and wait until Authenticate answers."""
+    def start(self, timeout: float = 60.0, *, attempts: int = 3) -> RevadServer:
+        """Write the config, start revad and wait until Authenticate answers.
+
+        Free ports are picked before revad binds them, so a parallel process
+        can take one in between. A lone site then retries on fresh ports; a
+        site with OCM peers cannot (the peers know its ports) and fails.
+        """
         binary = self.binary or revad_binary()
-        config = write_site(self.site, self.peers)
-        with open(self.log_file, "ab") as log:
-            self.process = subprocess.Popen(
-                [str(binary), "-c", str(config)],
-                cwd=self.site.root,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            self.wait_ready(timeout)
-        except BaseException:
-            self.stop()
-            raise
+        for attempt in range(attempts):
+            config = write_site(self.site, self.peers)
+            offset = self.log_file.stat().st_size if self.log_file.exists() else 0
+            with open(self.log_file, "ab") as log:
+                self.process = subprocess.Popen(
+                    [str(binary), "-c", str(config)],
+                    cwd=self.site.root,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            try:
+                self.wait_ready(timeout)
+                return self
+            except RevadError:
+                self.stop()
+                lost_port = b"address already in use" in self.log_file.read_bytes()[offset:]
+                if not lost_port or self.peers or attempt == attempts - 1:
+                    raise
+                self.site.ports = SitePorts()
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def wait_ready(self, timeout: float) -> None:
