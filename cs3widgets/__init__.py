@@ -35,4 +35,18 @@ def connect(config: CS3Config | None = None, **settings: Any) -> CS3Client:
     )
 
 
-__all__ = ["CS3Client", "CS3Config", "__version__", "connect"]
+# The widgets import ``connect`` from here lazily, so they come last.
+from .widgets import AccountPanel, Browser, CS3App, FileChooser, InfoPanel, ShareDialog  # noqa: E402
+
+__all__ = [
+    "AccountPanel",
+    "Browser",
+    "CS3App",
+    "CS3Client",
+    "CS3Config",
+    "FileChooser",
+    "InfoPanel",
+    "ShareDialog",
+    "__version__",
+    "connect",
+]

@@ -16,6 +16,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 apt_pkgs=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_pkgs+=(nginx-light)
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+# Without a colour-emoji font the listing's folder/file icons render as boxes.
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || apt_pkgs+=(fonts-noto-color-emoji)
 command -v openssl >/dev/null 2>&1 || apt_pkgs+=(openssl)
 command -v curl >/dev/null 2>&1 || apt_pkgs+=(curl)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then

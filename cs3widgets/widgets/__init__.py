@@ -1,0 +1,15 @@
+"""Jupyter widgets over the CS3 service layer (core ipywidgets only).
+
+``Browser``, ``ShareDialog``, ``InfoPanel``, ``AccountPanel``, ``FileChooser``
+and the composed ``CS3App``. They hold no gRPC code: everything goes through
+:class:`~cs3widgets.client.CS3Client`.
+"""
+
+from .account_panel import AccountPanel
+from .app import CS3App
+from .browser import Browser
+from .file_chooser import FileChooser
+from .info_panel import InfoPanel
+from .share_dialog import ShareDialog
+
+__all__ = ["AccountPanel", "Browser", "CS3App", "FileChooser", "InfoPanel", "ShareDialog"]

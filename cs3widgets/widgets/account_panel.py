@@ -1,0 +1,140 @@
+"""AccountPanel: who I am, my groups, my quota, and how I am connected.
+
+It shows when the token expires, never the token itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import ipywidgets as w
+
+from ..client.client import CS3Client
+from ..client.errors import CS3Error
+from ..client.models import Quota, User
+from .connecting import resolve_client
+from .errors_ui import StatusBanner, UserInputError, guarded, log
+from .formatting import html_table, human_size, local_time
+
+
+def auth_description(client: CS3Client) -> str:
+    """How the client authenticates, e.g. ``basic (einstein)`` or ``token-file (/tmp/t)``."""
+    auth = client.auth
+    if auth is None:
+        return "none"
+    kind = getattr(auth, "kind", type(auth).__name__)
+    hint = getattr(auth, "username_hint", None)
+    if hint:
+        return f"{kind} ({hint})"
+    path = getattr(auth, "path", None)
+    if path is not None and kind == "token-file":
+        return f"{kind} ({path})"
+    return str(kind)
+
+
+def token_expiry(client: CS3Client) -> datetime | None:
+    """When the current token expires (from its JWT ``exp``), if known."""
+    auth = client.auth
+    expires = getattr(auth, "expires_at", None) if auth is not None else None
+    if not expires:
+        return None
+    return datetime.fromtimestamp(float(expires), tz=timezone.utc)
+
+
+class AccountPanel(w.VBox):
+    """Display name, username, mail, identity provider, groups, quota bar,
+    gateway, auth mode, token expiry, and a Reconnect button."""
+
+    def __init__(self, client: CS3Client | None = None, **kwargs: Any) -> None:
+        self.banner = StatusBanner()
+        self.user: User | None = None
+        self.groups: list[str] = []
+        self.quota: Quota | None = None
+        self.details = w.HTML()
+        self.quota_bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, description="Quota",
+                                         layout=w.Layout(width="22em"))
+        self.quota_label = w.Label()
+        self.reconnect_button = w.Button(description="Reconnect", icon="plug",
+                                         layout=w.Layout(width="9em"))
+        super().__init__(**kwargs)
+        self.children = [self.banner, self.details,
+                         w.HBox([self.quota_bar, self.quota_label]), self.reconnect_button]
+        self.add_class("cs3w-account-panel")
+        self.reconnect_button.on_click(lambda _b: self.reconnect())
+        self.client: CS3Client | None = None
+        try:
+            self.client = resolve_client(client)
+        except Exception as exc:
+            self.banner.error(exc)
+            return
+        self.load()
+
+    def _require_client(self) -> CS3Client:
+        if self.client is None:
+            raise UserInputError("Not connected: configure the gateway and create the widget again")
+        return self.client
+
+    @guarded
+    def load(self) -> None:
+        """(Re)read the user, groups and quota."""
+        client = self._require_client()
+        self.user = client.identity.whoami()
+        try:
+            self.groups = list(self.user.groups) or client.identity.groups(self.user)
+        except CS3Error as exc:
+            log.debug("account panel groups: %s", exc)
+            self.groups = []
+        try:
+            self.quota = client.identity.quota()
+        except CS3Error as exc:
+            log.debug("account panel quota: %s", exc)
+            self.quota = None
+        self._render()
+        self.banner.clear()
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The (field, value) pairs shown, as plain text."""
+        client = self._require_client()
+        u = self.user
+        expiry = token_expiry(client)
+        return [
+            ("Name", u.display_name if u else ""),
+            ("Username", u.username if u else ""),
+            ("Mail", u.mail if u else ""),
+            ("Identity provider", u.idp if u else ""),
+            ("Groups", ", ".join(self.groups) or "\u2014"),
+            ("Gateway", client.gateway),
+            ("Authentication", auth_description(client)),
+            ("Token expires", local_time(expiry, seconds=True) if expiry else "unknown"),
+        ]
+
+    def _render(self) -> None:
+        q = self.quota
+        with self.hold_sync():
+            self.details.value = html_table(self.rows())
+            if q is None:
+                self.quota_bar.value = 0.0
+                self.quota_label.value = "quota unknown"
+            elif q.total:
+                self.quota_bar.value = q.fraction
+                self.quota_bar.bar_style = "danger" if q.fraction > 0.9 else ""
+                self.quota_label.value = (
+                    f"{human_size(q.used)} of {human_size(q.total)} ({100 * q.fraction:.1f}%)"
+                )
+            else:
+                self.quota_bar.value = 0.0
+                self.quota_label.value = f"{human_size(q.used)} used (no limit)"
+
+    @guarded
+    def reconnect(self) -> None:
+        """Forget the token, log in again and reload."""
+        client = self._require_client()
+        if client.auth is not None:
+            client.auth.invalidate()
+        self.load()
+        if not self.banner.is_error:
+            self.banner.success("Reconnected")
+
+    def __repr__(self) -> str:
+        return f"AccountPanel(user={self.user.username if self.user else None!r})"

@@ -1,0 +1,520 @@
+"""FileChooser: the ``ipyfilechooser.FileChooser`` API over a CS3 storage.
+
+Code written for ipyfilechooser works with a change of import::
+
+    from cs3widgets import FileChooser        # was: from ipyfilechooser import FileChooser
+    fc = FileChooser("/home/data", filename="out.csv", title="Pick a file")
+    fc.register_callback(lambda chooser: print(chooser.selected))
+
+Paths are absolute CS3 paths (``/`` separated). The same exceptions as
+ipyfilechooser are raised for a path outside the sandbox
+(``ParentPathError``), a bad file name (``InvalidFileNameError``) or a path
+that is not a folder (``InvalidPathError``), so ``except`` clauses keep
+working. Server failures while browsing show in the widget's banner.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+from ipyfilechooser.errors import InvalidFileNameError, InvalidPathError, ParentPathError
+
+from ..client import paths as cs3paths
+from ..client.client import CS3Client
+from ..client.errors import CS3Error, InvalidName
+from ..client.models import Entry
+from .connecting import resolve_client
+from .errors_ui import StatusBanner
+from .formatting import esc, plain
+
+#: Entries shown at most in one folder; narrow with ``filter_pattern`` beyond.
+MAX_SHOWN = 5000
+PARDIR = ".."
+
+
+def _is_valid_filename(filename: str) -> bool:
+    return PARDIR not in filename and "/" not in filename and "\x00" not in filename
+
+
+def _within(path: str, sandbox: str | None) -> bool:
+    if not sandbox or sandbox == "/":
+        return True
+    return path == sandbox or path.startswith(sandbox.rstrip("/") + "/")
+
+
+def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
+    if not patterns:
+        return True
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
+
+
+class FileChooser(w.VBox, w.ValueWidget):
+    """Pick a CS3 file (or folder) the way ``ipyfilechooser.FileChooser`` picks a local one."""
+
+    _LBL_TEMPLATE = '<span style="color:{1};">{0}</span>'
+    _LBL_NOFILE = "No selection"
+
+    def __init__(
+        self,
+        path: str | None = None,
+        filename: str = "",
+        title: str = "",
+        select_desc: str = "Select",
+        change_desc: str = "Change",
+        show_hidden: bool = False,
+        select_default: bool = False,
+        dir_icon: str | None = "\U0001f4c1 ",
+        dir_icon_append: bool = False,
+        show_only_dirs: bool = False,
+        filter_pattern: Sequence[str] | str | None = None,
+        sandbox_path: str | None = None,
+        layout: w.Layout | None = None,
+        client: CS3Client | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.banner = StatusBanner()
+        self.client: CS3Client = resolve_client(client)
+        if path is None:
+            path = sandbox_path or self.client.identity.home()
+        self._sandbox_path = self._normalize(sandbox_path) if sandbox_path else None
+        norm = self._normalize(path)
+        if self._sandbox_path and not _within(norm, self._sandbox_path):
+            raise ParentPathError(path, self._sandbox_path)
+        if not _is_valid_filename(filename):
+            raise InvalidFileNameError(filename)
+
+        self._default_path = norm
+        self._default_filename = filename
+        self._selected_path: str | None = None
+        self._selected_filename: str | None = None
+        self._show_hidden = show_hidden
+        self._select_desc = select_desc
+        self._change_desc = change_desc
+        self._select_default = select_default
+        self._dir_icon = dir_icon
+        self._dir_icon_append = dir_icon_append
+        self._show_only_dirs = show_only_dirs
+        self._filter_pattern = filter_pattern
+        self._callback: Callable[..., Any] | None = None
+        self._current = norm
+        self._entries: dict[str, Entry] = {}
+        self._map_disp_to_name: dict[str, str] = {}
+        self._map_name_to_disp: dict[str, str] = {}
+
+        self._pathlist = w.Dropdown(description="", layout=w.Layout(width="auto",
+                                                                    grid_area="pathlist"))
+        self._filename = w.Text(placeholder="output filename", disabled=show_only_dirs,
+                                layout=w.Layout(width="auto", grid_area="filename",
+                                                display="none" if show_only_dirs else None))
+        self._dircontent = w.Select(rows=8, layout=w.Layout(width="auto",
+                                                            grid_area="dircontent"))
+        self._cancel = w.Button(description="Cancel",
+                                layout=w.Layout(min_width="6em", width="6em", display="none"))
+        self._select = w.Button(description=select_desc,
+                                layout=w.Layout(min_width="6em", width="6em"))
+        self._title = w.HTML(value=title)
+        if title == "":
+            self._title.layout.display = "none"
+        self._label = w.HTML(value=self._LBL_TEMPLATE.format(self._LBL_NOFILE, "black"),
+                             layout=w.Layout(margin="0 0 0 1em"))
+        self._gb = w.GridBox(
+            children=[self._pathlist, self._filename, self._dircontent],
+            layout=w.Layout(display="none", width="auto", grid_gap="0px 0px",
+                            grid_template_rows="auto auto",
+                            grid_template_columns="60% 40%",
+                            grid_template_areas=self._areas()),
+        )
+        buttonbar = w.HBox([self._select, self._cancel,
+                            w.Box([self._label], layout=w.Layout(overflow="auto"))],
+                           layout=w.Layout(width="auto"))
+
+        self._pathlist.observe(self._on_pathlist_select, names="value")
+        self._dircontent.observe(self._on_dircontent_select, names="value")
+        self._filename.observe(self._on_filename_change, names="value")
+        self._select.on_click(self._on_select_click)
+        self._cancel.on_click(self._on_cancel_click)
+
+        self._set_form_values(self._default_path, self._default_filename)
+        if self._select_default:
+            self._apply_selection()
+        super().__init__(children=[self.banner, self._title, self._gb, buttonbar],
+                         layout=layout or w.Layout(width="500px"), **kwargs)
+
+    # ------------------------------------------------------------ helpers
+    def _areas(self) -> str:
+        second = "pathlist" if self._show_only_dirs else "filename"
+        return f"'pathlist {second}' 'dircontent dircontent'"
+
+    def _normalize(self, path: str) -> str:
+        """Validate ``path`` and check it is a folder on the server."""
+        try:
+            path = cs3paths.validate_path(path)
+        except InvalidName as exc:
+            raise InvalidPathError(path, exc.message) from None
+        try:
+            if not self.client.files.stat(path).is_dir:
+                raise InvalidPathError(path)
+        except CS3Error as exc:
+            raise InvalidPathError(path, str(exc)) from None
+        return path
+
+    def _expand_path(self, path: str) -> str:
+        """Sandbox-relative (as shown) -> absolute CS3 path."""
+        if self._sandbox_path and self._sandbox_path != "/":
+            rel = path.lstrip("/")
+            return posixpath.join(self._sandbox_path, rel) if rel else self._sandbox_path
+        return path
+
+    def _restrict_path(self, path: str) -> str:
+        """Absolute CS3 path -> sandbox-relative (as shown)."""
+        sandbox = self._sandbox_path
+        if not sandbox or sandbox == "/":
+            return path
+        if path == sandbox:
+            return "/"
+        if path.startswith(sandbox.rstrip("/") + "/"):
+            return path[len(sandbox.rstrip("/")):]
+        return path
+
+    def _subpaths(self, shown: str) -> list[str]:
+        out = [shown]
+        while shown != "/":
+            shown = posixpath.dirname(shown) or "/"
+            out.append(shown)
+        return out
+
+    def _display(self, entry: Entry) -> str:
+        name = plain(entry.name)
+        if entry.is_dir and self._dir_icon:
+            return f"{name}{self._dir_icon}" if self._dir_icon_append else f"{self._dir_icon}{name}"
+        return name
+
+    # ------------------------------------------------------------ the form
+    def _set_form_values(self, path: str, filename: str) -> None:
+        """Show folder ``path`` with ``filename`` typed in; server errors go to the banner."""
+        if self._sandbox_path and not _within(path, self._sandbox_path):
+            raise ParentPathError(path, self._sandbox_path)
+        try:
+            entries = self.client.files.list(path)
+        except CS3Error as exc:
+            self._dircontent.value = None
+            self.banner.error(exc)
+            return
+        self.banner.clear()
+        if self._show_only_dirs:
+            filename = ""
+        shown_path = self._restrict_path(path)
+        dirs = sorted((e for e in entries if e.is_dir and (self._show_hidden or not e.hidden)),
+                      key=lambda e: e.name)
+        files = [] if self._show_only_dirs else sorted(
+            (e for e in entries if not e.is_dir and (self._show_hidden or not e.hidden)
+             and _matches(e.name, self._filter_pattern)),
+            key=lambda e: e.name,
+        )
+        self._current = path
+        self._entries = {e.name: e for e in dirs + files}
+        display: list[tuple[str, str]] = []
+        if shown_path != "/":
+            display.append((PARDIR, PARDIR))
+        display += [(self._display(e), e.name) for e in dirs + files]
+        hidden_count = max(0, len(display) - MAX_SHOWN)
+        display = display[:MAX_SHOWN]
+        self._map_name_to_disp = {name: disp for disp, name in display}
+        self._map_disp_to_name = {disp: name for disp, name in display}
+
+        self._pathlist.unobserve(self._on_pathlist_select, names="value")
+        self._dircontent.unobserve(self._on_dircontent_select, names="value")
+        self._filename.unobserve(self._on_filename_change, names="value")
+        try:
+            with self.hold_sync():
+                self._pathlist.options = self._subpaths(shown_path)
+                self._pathlist.value = shown_path
+                self._filename.value = filename
+                self._dircontent.options = [disp for disp, _ in display]
+                entry = self._entries.get(filename)
+                if entry is not None and not entry.is_dir and filename in self._map_name_to_disp:
+                    self._dircontent.value = self._map_name_to_disp[filename]
+                else:
+                    self._dircontent.value = None
+                if hidden_count:
+                    self.banner.info(f"{hidden_count:,} more entries not shown; "
+                                     "use filter_pattern to narrow the list")
+                if self._gb.layout.display is None:
+                    self._select.disabled = self._select_blocked(path, filename)
+        finally:
+            self._pathlist.observe(self._on_pathlist_select, names="value")
+            self._dircontent.observe(self._on_dircontent_select, names="value")
+            self._filename.observe(self._on_filename_change, names="value")
+
+    def _select_blocked(self, path: str, filename: str) -> bool:
+        entry = self._entries.get(filename)
+        if entry is not None and entry.is_dir:
+            return True
+        if not _is_valid_filename(filename):
+            return True
+        selected = self.selected
+        if selected is not None and posixpath.join(path, filename) == selected:
+            return True
+        return bool(self._filter_pattern and not _matches(filename, self._filter_pattern))
+
+    def _on_pathlist_select(self, change: dict) -> None:
+        self._safe(self._set_form_values, self._expand_path(change["new"]), self._filename.value)
+
+    def _on_dircontent_select(self, change: dict) -> None:
+        if change["new"] is None:
+            return
+        name = self._map_disp_to_name.get(change["new"])
+        if name is None:
+            return
+        if name == PARDIR:
+            self._safe(self._set_form_values, posixpath.dirname(self._current) or "/",
+                       self._filename.value)
+            return
+        entry = self._entries.get(name)
+        if entry is not None and entry.is_dir:
+            self._safe(self._set_form_values, posixpath.join(self._current, name),
+                       self._filename.value)
+        else:
+            self._safe(self._set_form_values, self._current, name)
+
+    def _on_filename_change(self, change: dict) -> None:
+        self._safe(self._set_form_values, self._current, change["new"])
+
+    def _safe(self, fn: Callable[..., None], *args: Any) -> None:
+        try:
+            fn(*args)
+        except (ParentPathError, InvalidFileNameError, InvalidPathError) as exc:
+            self.banner.error(exc.message)  # our own messages: a path or a name
+        except Exception as exc:
+            self.banner.error(exc)
+
+    def _on_select_click(self, _b: Any) -> None:
+        if self._gb.layout.display == "none":
+            self._show_dialog()
+            return
+        self._apply_selection()
+        if self._callback is not None:
+            try:
+                from .browser import _call_user_callback
+
+                _call_user_callback(self._callback, self)
+            except Exception as exc:
+                self.banner.error(exc)
+
+    def _show_dialog(self) -> None:
+        self._gb.layout.display = None
+        self._cancel.layout.display = None
+        if self._selected_path is not None and self._selected_filename is not None:
+            path, filename = self._selected_path, self._selected_filename
+        else:
+            path, filename = self._default_path, self._default_filename
+        self._safe(self._set_form_values, path, filename)
+
+    def _apply_selection(self) -> None:
+        self._selected_path = self._current
+        self._selected_filename = self._filename.value
+        selected = posixpath.join(self._selected_path, self._selected_filename)
+        entry = self._entries.get(self._selected_filename)
+        exists = entry is not None and not entry.is_dir
+        with self.hold_sync():
+            self._gb.layout.display = "none"
+            self._cancel.layout.display = "none"
+            self._select.description = self._change_desc
+            self._select.disabled = False
+            # Orange: an existing file will be overwritten; green: a new name.
+            self._label.value = self._LBL_TEMPLATE.format(
+                esc(self._restrict_path(selected)), "orange" if exists else "green")
+
+    def _on_cancel_click(self, _b: Any) -> None:
+        self._gb.layout.display = "none"
+        self._cancel.layout.display = "none"
+        self._select.disabled = False
+
+    # ------------------------------------------------------------ public API
+    def reset(self, path: str | None = None, filename: str | None = None) -> None:
+        """Forget the selection; optionally set new defaults."""
+        norm = None
+        if path is not None:
+            norm = self._normalize(path)
+            if self._sandbox_path and not _within(norm, self._sandbox_path):
+                raise ParentPathError(path, self._sandbox_path)
+        if filename is not None and not _is_valid_filename(filename):
+            raise InvalidFileNameError(filename)
+        self._selected_path = None
+        self._selected_filename = None
+        self._gb.layout.display = "none"
+        self._cancel.layout.display = "none"
+        self._select.description = self._select_desc
+        self._select.disabled = False
+        self._label.value = self._LBL_TEMPLATE.format(self._LBL_NOFILE, "black")
+        if norm is not None:
+            self._default_path = norm
+        if filename is not None:
+            self._default_filename = filename
+        self._set_form_values(self._default_path, self._default_filename)
+        if self._select_default:
+            self._apply_selection()
+
+    def refresh(self) -> None:
+        """Re-read the folder shown."""
+        self._set_form_values(self._current, self._filename.value)
+
+    @property
+    def show_hidden(self) -> bool:
+        """Whether dot files are listed."""
+        return self._show_hidden
+
+    @show_hidden.setter
+    def show_hidden(self, hidden: bool) -> None:
+        self._show_hidden = hidden
+        self.refresh()
+
+    @property
+    def dir_icon(self) -> str | None:
+        """The folder icon."""
+        return self._dir_icon
+
+    @dir_icon.setter
+    def dir_icon(self, dir_icon: str | None) -> None:
+        self._dir_icon = dir_icon
+        self.refresh()
+
+    @property
+    def dir_icon_append(self) -> bool:
+        """Whether the folder icon goes after the name."""
+        return self._dir_icon_append
+
+    @dir_icon_append.setter
+    def dir_icon_append(self, dir_icon_append: bool) -> None:
+        self._dir_icon_append = dir_icon_append
+        self.refresh()
+
+    @property
+    def rows(self) -> int:
+        """Rows of the listing."""
+        return self._dircontent.rows
+
+    @rows.setter
+    def rows(self, rows: int) -> None:
+        self._dircontent.rows = rows
+
+    @property
+    def title(self) -> str:
+        """The title (HTML, as in ipyfilechooser: it comes from the notebook's author)."""
+        return self._title.value
+
+    @title.setter
+    def title(self, title: str) -> None:
+        self._title.value = title
+        self._title.layout.display = "none" if title == "" else None
+
+    @property
+    def default(self) -> str:
+        """Default path joined with the default file name."""
+        return posixpath.join(self._default_path, self._default_filename)
+
+    @property
+    def default_path(self) -> str:
+        """The folder shown first."""
+        return self._default_path
+
+    @default_path.setter
+    def default_path(self, path: str) -> None:
+        norm = self._normalize(path)
+        if self._sandbox_path and not _within(norm, self._sandbox_path):
+            raise ParentPathError(path, self._sandbox_path)
+        self._default_path = norm
+        self._set_form_values(self._default_path, self._filename.value)
+
+    @property
+    def default_filename(self) -> str:
+        """The file name typed in first."""
+        return self._default_filename
+
+    @default_filename.setter
+    def default_filename(self, filename: str) -> None:
+        if not _is_valid_filename(filename):
+            raise InvalidFileNameError(filename)
+        self._default_filename = filename
+        self._set_form_values(self._current, self._default_filename)
+
+    @property
+    def sandbox_path(self) -> str | None:
+        """Browsing cannot leave this folder."""
+        return self._sandbox_path
+
+    @sandbox_path.setter
+    def sandbox_path(self, sandbox_path: str | None) -> None:
+        norm = self._normalize(sandbox_path) if sandbox_path else None
+        if norm and not _within(self._default_path, norm):
+            raise ParentPathError(self._default_path, norm)
+        self._sandbox_path = norm
+        self.reset()
+
+    @property
+    def show_only_dirs(self) -> bool:
+        """Pick folders only."""
+        return self._show_only_dirs
+
+    @show_only_dirs.setter
+    def show_only_dirs(self, show_only_dirs: bool) -> None:
+        self._show_only_dirs = show_only_dirs
+        self._filename.disabled = show_only_dirs
+        self._filename.layout.display = "none" if show_only_dirs else None
+        self._gb.layout.grid_template_areas = self._areas()
+        self.reset()
+
+    @property
+    def filter_pattern(self) -> Sequence[str] | str | None:
+        """fnmatch pattern(s) that file names must match."""
+        return self._filter_pattern
+
+    @filter_pattern.setter
+    def filter_pattern(self, filter_pattern: Sequence[str] | str | None) -> None:
+        self._filter_pattern = filter_pattern
+        self.refresh()
+
+    @property
+    def value(self) -> str | None:  # type: ignore[override]
+        """The selected path (as ``selected``)."""
+        return self.selected
+
+    @property
+    def selected(self) -> str | None:
+        """The selected CS3 path, or None."""
+        if self._selected_path is None or self._selected_filename is None:
+            return None
+        return posixpath.join(self._selected_path, self._selected_filename)
+
+    @property
+    def selected_path(self) -> str | None:
+        """The folder of the selection."""
+        return self._selected_path
+
+    @property
+    def selected_filename(self) -> str | None:
+        """The file name of the selection."""
+        return self._selected_filename
+
+    def register_callback(self, callback: Callable[..., Any]) -> None:
+        """Call ``callback(chooser)`` (or ``callback()``) when a selection is made."""
+        self._callback = callback
+
+    def get_interact_value(self) -> str | None:
+        """The value passed to ``interact`` functions."""
+        return self.selected
+
+    def __repr__(self) -> str:
+        props = (f"path='{self._default_path}', filename='{self._default_filename}', "
+                 f"show_hidden={self._show_hidden}, show_only_dirs={self._show_only_dirs}")
+        if self._sandbox_path is not None:
+            props += f", sandbox_path='{self._sandbox_path}'"
+        if self._filter_pattern:
+            props += f", filter_pattern={self._filter_pattern!r}"
+        return f"{type(self).__name__}({props})"

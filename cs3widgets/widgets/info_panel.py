@@ -1,0 +1,168 @@
+"""InfoPanel: everything known about one file or folder, and its versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from ..client.client import CS3Client
+from ..client.errors import CS3Error
+from ..client.models import Entry, Lock, PublicLink, Share, Version
+from .connecting import resolve_client
+from .errors_ui import StatusBanner, UserInputError, guarded, log
+from .formatting import html_table, human_size, local_time, plain
+from .widget_tree import close_tree
+
+#: Versions shown with a restore button (newest first).
+MAX_VERSIONS = 50
+
+
+class _VersionRow(w.HBox):
+    """``2024-05-01 10:00:00  1.2 KB  [Restore]``."""
+
+    def __init__(self, panel: InfoPanel, version: Version):
+        self.version = version
+        self.label = w.Label(
+            plain(f"{local_time(version.mtime, seconds=True)}  \u00b7  {human_size(version.size)}"),
+            layout=w.Layout(width="22em"),
+        )
+        self.restore = w.Button(description="Restore", icon="undo", layout=w.Layout(width="8em"))
+        super().__init__([self.label, self.restore])
+        self.restore.on_click(lambda _b: panel.restore_version(version.key))
+
+
+class InfoPanel(w.VBox):
+    """Name, path, type, MIME, size, times, owner, ids, permissions, shares,
+    links, lock holder and versions (with restore) of ``path``."""
+
+    #: The file or folder described. Set it to describe another one.
+    path = Unicode("", help="The resource described")
+
+    def __init__(self, path: str | None = None, client: CS3Client | None = None,
+                 **kwargs: Any) -> None:
+        self.banner = StatusBanner()
+        self.entry: Entry | None = None
+        self.shares: list[Share] = []
+        self.links: list[PublicLink] = []
+        self.lock: Lock | None = None
+        self.versions: list[Version] = []
+        self.details = w.HTML()
+        self.versions_box = w.VBox()
+        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+                                       layout=w.Layout(width="8em"))
+        super().__init__(**kwargs)
+        self.children = [self.banner, self.details, w.HTML("<b>Versions</b>"),
+                         self.versions_box, self.refresh_button]
+        self.add_class("cs3w-info-panel")
+        self.refresh_button.on_click(lambda _b: self.load())
+        self.client: CS3Client | None = None
+        try:
+            self.client = resolve_client(client)
+        except Exception as exc:
+            self.banner.error(exc)
+            return
+        if path:
+            self.path = path
+        else:
+            self.details.value = "<i>Select a file or folder.</i>"
+
+    def _require_client(self) -> CS3Client:
+        if self.client is None:
+            raise UserInputError("Not connected: configure the gateway and create the widget again")
+        return self.client
+
+    @observe("path")
+    def _path_changed(self, change: dict) -> None:
+        self.load()
+
+    @guarded
+    def load(self) -> None:
+        """(Re)read everything shown."""
+        client = self._require_client()
+        if not self.path:
+            return
+        entry = client.files.stat(self.path)
+        self.entry = entry
+        self.shares = self._optional(lambda: client.shares.list(entry.path), [])
+        self.links = self._optional(lambda: client.links.list(entry.path), [])
+        self.lock = None if entry.is_dir else self._optional(
+            lambda: client.locks.get_lock(entry.path), None)
+        self.versions = [] if entry.is_dir else self._optional(
+            lambda: client.files.versions(entry.path), [])
+        self._render()
+        self.banner.clear()
+
+    @staticmethod
+    def _optional(fetch: Any, default: Any) -> Any:
+        """Secondary facts: a server that cannot say still shows the rest."""
+        try:
+            return fetch()
+        except CS3Error as exc:
+            log.debug("info panel: %s", exc)
+            return default
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The (field, value) pairs shown, as plain text."""
+        e = self.entry
+        if e is None:
+            return []
+        shares = "; ".join(f"{s.grantee.label} ({s.role})" for s in self.shares) or "none"
+        links = "; ".join(
+            f"{x.role}{' with password' if x.password_protected else ''}"
+            + (f", expires {local_time(x.expiration)}" if x.expiration else "")
+            for x in self.links
+        ) or "none"
+        if self.lock is not None:
+            lock = self.lock.holder or "someone"
+            if self.lock.expires:
+                lock += f" until {local_time(self.lock.expires)}"
+        else:
+            lock = "not locked"
+        return [
+            ("Name", e.name or "/"),
+            ("Path", e.path),
+            ("Type", e.type.value),
+            ("MIME type", e.mime_type or "\u2014"),
+            ("Size", f"{human_size(e.size)} ({e.size:,} bytes)"),
+            ("Modified", local_time(e.mtime, seconds=True)),
+            ("Owner", e.owner or "\u2014"),
+            ("Id", str(e.id) if e.id else "\u2014"),
+            ("Etag", e.etag or "\u2014"),
+            ("Permissions", ", ".join(sorted(e.permissions)) or "\u2014"),
+            ("Shares", shares),
+            ("Public links", links),
+            ("Lock", lock),
+        ]
+
+    def _render(self) -> None:
+        old = list(self.versions_box.children)
+        with self.hold_sync():
+            self.details.value = html_table(self.rows())
+            shown = self.versions[:MAX_VERSIONS]
+            rows: list[w.Widget] = [_VersionRow(self, v) for v in shown]
+            if not rows:
+                rows = [w.Label("No earlier versions." if self.entry and not self.entry.is_dir
+                                else "Folders have no versions.")]
+            elif len(self.versions) > MAX_VERSIONS:
+                rows.append(w.Label(f"\u2026 and {len(self.versions) - MAX_VERSIONS} older"))
+            self.versions_box.children = rows
+        close_tree(old)
+
+    @guarded
+    def restore_version(self, key: str) -> None:
+        """Make version ``key`` the current content."""
+        self._require_client().files.restore_version(self.path, key)
+        self.load()
+        self.banner.success("Version restored")
+
+    def version_rows(self) -> list[_VersionRow]:
+        """The version rows shown (newest first)."""
+        return [r for r in self.versions_box.children if isinstance(r, _VersionRow)]
+
+    def __repr__(self) -> str:
+        return f"InfoPanel(path={self.path!r})"
+
+
+__all__ = ["InfoPanel"]

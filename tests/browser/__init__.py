@@ -1,0 +1,1 @@
+"""Harness for the browser tests: Jupyter front ends and Chromium."""

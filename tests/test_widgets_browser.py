@@ -1,0 +1,430 @@
+"""The Browser driven from Python against the live revad: widget state and server state."""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from widgets_support import names
+
+from cs3widgets.client import CS3Client
+from cs3widgets.widgets import Browser
+
+
+@pytest.fixture()
+def folder(einstein: CS3Client, unique: str) -> str:
+    """A fresh folder in einstein's home."""
+    path = f"/home/{unique}"
+    einstein.files.mkdir(path)
+    return path
+
+
+def _disk(revad, username: str, cs3_path: str) -> Path:
+    """Where a file of ``/home/...`` lives on the revad's disk (localhome layout)."""
+    rel = cs3_path.removeprefix("/home/")
+    return revad.site.root / "data" / "home" / "data" / username / rel
+
+
+def test_navigate_up_breadcrumb_path_box_and_home(einstein: CS3Client, folder: str) -> None:
+    einstein.files.mkdir(f"{folder}/sub/deeper", parents=True)
+    einstein.transfers.upload(b"x", f"{folder}/a.txt")
+    b = Browser(folder, client=einstein, threaded=False)
+    assert b.path == folder
+    assert names(b) == ["sub", "a.txt"]
+    assert {e.name for e in einstein.files.list(folder)} == set(names(b))
+
+    b.select([f"{folder}/sub"])
+    b.toolbar.open_item.click()
+    assert b.path == f"{folder}/sub" and names(b) == ["deeper"]
+    assert b.breadcrumb.visible_segments[-1] == f"{folder}/sub"
+
+    b.toolbar.up.click()
+    assert b.path == folder
+
+    b.breadcrumb.click(1)  # "/" is 0, "home" is 1
+    assert b.path == "/home"
+    assert folder.rsplit("/", 1)[1] in names(b)
+
+    b.breadcrumb.path_box.value = f"{folder}/sub/deeper"  # typed, then Enter
+    assert b.path == f"{folder}/sub/deeper" and names(b) == []
+
+    b.toolbar.home.click()
+    assert b.path == einstein.identity.home()
+    assert not b.banner.is_error
+
+
+def test_path_trait_navigates_and_reverts_on_error(einstein: CS3Client, folder: str) -> None:
+    einstein.files.mkdir(f"{folder}/x")
+    b = Browser(folder, client=einstein, threaded=False)
+    seen: list[str] = []
+    b.observe(lambda c: seen.append(c["new"]), names="path")
+    b.path = f"{folder}/x"
+    assert names(b) == [] and b.breadcrumb.path_box.value == f"{folder}/x"
+    b.path = f"{folder}/missing"
+    # The error shows, and the widget stays where it was.
+    assert b.banner.is_error and "missing" in b.banner.message
+    assert b.path == f"{folder}/x"
+    b.path = "relative/path"
+    assert b.banner.is_error and b.path == f"{folder}/x"
+    assert seen[0] == f"{folder}/x"
+
+
+def test_mkdir_through_the_prompt_and_bad_names(einstein: CS3Client, folder: str) -> None:
+    b = Browser(folder, client=einstein, threaded=False)
+    b.toolbar.new_folder.click()
+    assert b.prompt.active
+    b.prompt.text.value = "results 2024"
+    b.prompt.ok.click()
+    assert not b.prompt.active
+    assert einstein.files.stat(f"{folder}/results 2024").is_dir
+    assert names(b) == ["results 2024"]
+    assert b.selected == [f"{folder}/results 2024"]
+
+    for bad in ("a/b", "..", "", "x\x00y"):
+        b.toolbar.new_folder.click()
+        b.prompt.text.value = bad
+        b.prompt.ok.click()
+        assert b.banner.is_error, bad
+        assert b.banner.message
+    assert [e.name for e in einstein.files.list(folder)] == ["results 2024"]
+
+    # An existing name: the server's refusal shows; the widget still works.
+    b.mkdir("results 2024")
+    assert b.banner.is_error and "exists" in b.banner.message.lower()
+    b.toolbar.refresh.click()
+    assert not b.banner.is_error
+
+
+def test_upload_from_file_upload_widget_and_kernel_disk(
+    einstein: CS3Client, folder: str, tmp_path: Path
+) -> None:
+    b = Browser(folder, client=einstein)
+    b.toolbar.upload.click()
+    assert b.upload_panel.layout.display is None
+
+    content = os.urandom(300_000)
+    b.file_upload.value = (
+        {"name": "from-browser.bin", "type": "application/octet-stream", "size": len(content),
+         "content": memoryview(content), "last_modified": datetime.now(timezone.utc)},
+    )
+    assert b.wait(120)
+    assert einstein.transfers.read_bytes(f"{folder}/from-browser.bin") == content
+    # The bytes do not stay in the widget state (nor in the saved notebook).
+    assert b.file_upload.value == ()
+    row = b.transfers.rows[-1]
+    assert row.state == "done" and row.done == len(content) and row.percent == 100.0
+    assert "100%" in row.detail.value and "/s" in row.detail.value
+    assert row.bar.value == 1.0
+    assert "from-browser.bin" in names(b)
+
+    local = tmp_path / "from kernel.csv"
+    local.write_bytes(b"a,b\n1,2\n")
+    chooser = b.local_upload_chooser
+    chooser.reset(path=str(tmp_path), filename=local.name)
+    chooser._select.click()  # open the picker ...
+    chooser._select.click()  # ... and pick, as a user would
+    assert chooser.selected == str(local)
+    b.upload_local_button.click()
+    assert b.wait(120)
+    assert einstein.transfers.read_bytes(f"{folder}/from kernel.csv") == b"a,b\n1,2\n"
+    assert "from kernel.csv" in names(b) and not b.banner.is_error
+
+
+def test_download_to_kernel_disk_and_to_the_browser(
+    einstein: CS3Client, folder: str, tmp_path: Path
+) -> None:
+    data = os.urandom(100_000)
+    einstein.transfers.upload(data, f"{folder}/data.bin")
+    einstein.transfers.upload(b"<b>hi</b>", f"{folder}/note <1>.html")
+    b = Browser(folder, client=einstein)
+    b.select([f"{folder}/data.bin"])
+    b.toolbar.download.click()
+    chooser = b.local_download_chooser
+    chooser.reset(path=str(tmp_path))
+    chooser._select.click()
+    chooser._select.click()
+    assert chooser.selected_path == str(tmp_path)
+    b.download_local_button.click()
+    assert b.wait(120)
+    assert (tmp_path / "data.bin").read_bytes() == data
+    assert b.transfers.rows[-1].state == "done"
+
+    b.select([f"{folder}/note <1>.html"])
+    b.download_browser_button.click()
+    link = b.download_link.value
+    assert base64.b64encode(b"<b>hi</b>").decode() in link
+    assert "download='note &lt;1&gt;.html'" in link
+    assert "<1>" not in link
+
+    # A folder cannot be downloaded to the browser: a message, nothing else.
+    einstein.files.mkdir(f"{folder}/dir")
+    b.refresh()
+    b.select([f"{folder}/dir"])
+    b.download_browser_button.click()
+    assert b.banner.is_error and "folder" in b.banner.message.lower()
+
+
+def test_rename_and_move(einstein: CS3Client, folder: str) -> None:
+    einstein.transfers.upload(b"1", f"{folder}/one.txt")
+    einstein.transfers.upload(b"2", f"{folder}/two.txt")
+    einstein.files.mkdir(f"{folder}/dest")
+    b = Browser(folder, client=einstein, threaded=False)
+
+    b.select([f"{folder}/one.txt"])
+    b.toolbar.rename.click()
+    assert b.prompt.text.value == "one.txt"
+    b.prompt.text.value = "uno.txt"
+    b.prompt.ok.click()
+    assert not einstein.files.exists(f"{folder}/one.txt")
+    assert einstein.transfers.read_bytes(f"{folder}/uno.txt") == b"1"
+    assert b.selected == [f"{folder}/uno.txt"]
+
+    b.select([f"{folder}/uno.txt", f"{folder}/two.txt"])
+    assert len(b.selected) == 2
+    b.toolbar.move.click()
+    b.prompt.text.value = f"{folder}/dest"
+    b.prompt.ok.click()
+    assert sorted(e.name for e in einstein.files.list(f"{folder}/dest")) == ["two.txt", "uno.txt"]
+    assert names(b) == ["dest"]
+
+    # Rename needs exactly one item; a clear message otherwise.
+    b.select([])
+    b.toolbar.rename.click()
+    assert b.banner.is_error and not b.prompt.active
+
+
+def test_delete_cancelled_then_confirmed(einstein: CS3Client, folder: str) -> None:
+    einstein.transfers.upload(b"keep?", f"{folder}/victim.txt")
+    b = Browser(folder, client=einstein, threaded=False)
+    b.select([f"{folder}/victim.txt"])
+
+    b.toolbar.delete.click()
+    assert b.confirm.active  # first click only asks
+    assert einstein.files.exists(f"{folder}/victim.txt")
+    b.confirm.cancel.click()
+    assert not b.confirm.active
+    assert einstein.files.exists(f"{folder}/victim.txt") and names(b) == ["victim.txt"]
+
+    b.toolbar.delete.click()
+    b.confirm.confirm.click()
+    assert not einstein.files.exists(f"{folder}/victim.txt")
+    assert names(b) == [] and not b.confirm.active
+    assert f"{folder}/victim.txt" in {i.original_path for i in einstein.files.recycle_list()}
+
+
+def test_sort_filter_hidden_and_folders_first(revad, einstein: CS3Client, folder: str) -> None:
+    sizes = {"b.csv": 1, "c.txt": 2, "a.csv": 3}
+    for name, size in sizes.items():
+        einstein.transfers.upload(b"x" * size, f"{folder}/{name}")
+    einstein.transfers.upload(b"h", f"{folder}/.hidden")
+    einstein.files.mkdir(f"{folder}/zdir")
+    einstein.files.mkdir(f"{folder}/ydir")
+    # Distinct modification times, set on the server's disk: c oldest, a newest.
+    for i, name in enumerate(["c.txt", "b.csv", "a.csv"]):
+        os.utime(_disk(revad, "einstein", f"{folder}/{name}"), (1_600_000_000 + i * 100,) * 2)
+
+    b = Browser(folder, client=einstein, threaded=False)
+    assert names(b) == ["ydir", "zdir", "a.csv", "b.csv", "c.txt"]
+    b.order_toggle.value = True
+    assert names(b) == ["zdir", "ydir", "c.txt", "b.csv", "a.csv"]
+    b.order_toggle.value = False
+    b.sort_dropdown.value = "size"
+    assert names(b)[2:] == ["b.csv", "c.txt", "a.csv"]
+    b.descending = True  # the trait works as well as the toggle
+    assert b.order_toggle.value is True
+    assert names(b)[2:] == ["a.csv", "c.txt", "b.csv"]
+    b.sort_dropdown.value = "modified"
+    assert names(b)[2:] == ["a.csv", "b.csv", "c.txt"]
+    b.descending = False
+    assert names(b)[2:] == ["c.txt", "b.csv", "a.csv"]
+    assert set(names(b)[:2]) == {"ydir", "zdir"}  # folders first whatever the order
+
+    b.filter_box.value = "*.csv"
+    assert sorted(names(b)) == ["a.csv", "b.csv"]
+    b.filter_box.value = "DIR"
+    assert sorted(names(b)) == ["ydir", "zdir"]
+    b.filter_box.value = ""
+
+    assert ".hidden" not in names(b)
+    b.hidden_toggle.value = True
+    assert ".hidden" in names(b) and b.show_hidden
+
+
+def test_labels_show_size_time_and_share_markers(einstein: CS3Client, folder: str) -> None:
+    einstein.transfers.upload(b"x" * 2048, f"{folder}/f.bin")
+    einstein.files.mkdir(f"{folder}/shared")
+    einstein.shares.create(f"{folder}/shared", "marie", "Viewer")
+    einstein.links.create(f"{folder}/f.bin", "Viewer")
+    b = Browser(folder, client=einstein, threaded=False)
+    labels = dict(zip(names(b), b.listing.labels, strict=True))
+    assert "2.0\u00a0KB" in labels["f.bin"]
+    assert "\U0001f517" in labels["f.bin"] and "\U0001f465" not in labels["f.bin"]
+    assert "\U0001f465" in labels["shared"]
+    assert "\U0001f4c1" in labels["shared"]
+    entry = einstein.files.stat(f"{folder}/f.bin")
+    assert entry.mtime.astimezone().strftime("%Y-%m-%d\u00a0%H:%M") in labels["f.bin"]
+
+
+def test_callbacks_and_selected(einstein: CS3Client, folder: str) -> None:
+    einstein.transfers.upload(b"1", f"{folder}/a")
+    einstein.transfers.upload(b"2", f"{folder}/b")
+    b = Browser(folder, client=einstein, threaded=False)
+    calls: list[list[str]] = []
+    b.register_callback(lambda br: calls.append(list(br.selected)))
+    b.listing.select.value = (f"{folder}/a", f"{folder}/b")  # what the front end sends
+    assert b.selected == [f"{folder}/a", f"{folder}/b"]
+    assert calls[-1] == [f"{folder}/a", f"{folder}/b"]
+    b.selected = [f"{folder}/b"]
+    assert b.listing.selected_keys == [f"{folder}/b"]
+
+    def broken(_br: Browser) -> None:
+        raise RuntimeError("user code failed")
+
+    b.register_callback(broken)
+    b.selected = [f"{folder}/a"]  # the user's bug shows in the banner, nothing is raised
+    assert b.banner.is_error
+
+
+def test_accept_and_decline_in_shared_with_me(
+    einstein: CS3Client, marie: CS3Client, unique: str
+) -> None:
+    """marie accepts one share and declines another from the Shared-with-me view.
+
+    Reva v1.29's ListReceivedShares lists no shares (its EXCLUDE_DENIALS
+    filter bug, see cs3widgets.client.shares), so marie adds each share by
+    the id einstein gives her; on a server that lists them they show at once.
+    """
+    einstein.files.mkdir(f"/home/{unique}-acc")
+    einstein.transfers.upload(b"from einstein", f"/home/{unique}-acc/paper.txt")
+    einstein.files.mkdir(f"/home/{unique}-dec")
+    s1 = einstein.shares.create(f"/home/{unique}-acc", "marie", "Viewer")
+    s2 = einstein.shares.create(f"/home/{unique}-dec", "marie", "Viewer")
+
+    b = Browser(client=marie, threaded=False)
+    b.view_tabs.value = "received"
+    assert b.view == "received" and b.breadcrumb.layout.display == "none"
+    for share in (s1, s2):
+        if share.id not in b.listing.page_keys:
+            b.view_actions.share_id.value = share.id
+            b.view_actions.find_share.click()
+            assert not b.banner.is_error, b.banner.message
+    b.state_filter.value = "pending"
+    assert {s1.id, s2.id} <= set(b.listing.page_keys)
+    label = b.listing.labels[b.listing.page_keys.index(s1.id)].replace("\u00a0", " ")
+    assert label.startswith("pending") and f"{unique}-acc" in label and "einstein" in label
+
+    b.listing.select_keys([s1.id])
+    b.view_actions.accept.click()
+    assert not b.banner.is_error, b.banner.message
+    assert marie.shares.get_received(s1.id).state == "accepted"
+    assert s1.id not in b.listing.page_keys  # the pending filter hides it now
+    b.state_filter.value = "accepted"
+    assert b.listing.labels[b.listing.page_keys.index(s1.id)].startswith("accepted")
+
+    # Open goes to the mounted share, where marie reads einstein's file.
+    b.listing.select_keys([s1.id])
+    b.toolbar.open_item.click()
+    assert b.view == "files" and not b.banner.is_error, b.banner.message
+    assert b.path == marie.shares.get_received(s1.id).path and names(b) == ["paper.txt"]
+    assert marie.transfers.read_bytes(f"{b.path}/paper.txt") == b"from einstein"
+
+    b.view = "received"
+    b.state_filter.value = "all"
+    b.listing.select_keys([s2.id])
+    b.view_actions.decline.click()
+    assert marie.shares.get_received(s2.id).state == "declined"
+    assert b.listing.labels[b.listing.page_keys.index(s2.id)].startswith("declined")
+
+    # An unknown id: a message, and the view keeps working.
+    b.view_actions.share_id.value = "no-such-share"
+    b.view_actions.find_share.click()
+    assert b.banner.is_error
+    b.toolbar.refresh.click()
+    assert not b.banner.is_error and {s1.id, s2.id} <= set(b.listing.page_keys)
+
+
+def test_shared_by_me_and_public_links_views(einstein: CS3Client, folder: str) -> None:
+    share = einstein.shares.create(folder, "richard", "Editor")
+    link = einstein.links.create(folder, "Viewer", display_name="for the team")
+    b = Browser(folder, client=einstein, threaded=False)
+
+    b.view = "shared"
+    assert share.id in b.listing.page_keys
+    label = b.listing.labels[b.listing.page_keys.index(share.id)]
+    assert folder in label.replace("\u00a0", " ") and "Editor" in label
+    b.listing.select_keys([share.id])
+    b.view_actions.remove_share.click()
+    assert b.confirm.active
+    b.confirm.confirm.click()
+    assert share.id not in {s.id for s in einstein.shares.list()}
+    assert share.id not in b.listing.page_keys
+
+    b.view = "links"
+    assert link.id in b.listing.page_keys
+    b.listing.select_keys([link.id])
+    b.view_actions.show_url.click()
+    assert link.token in b.view_actions.url.value
+    b.view_actions.delete_link.click()
+    b.confirm.confirm.click()
+    assert link.id not in {x.id for x in einstein.links.list()}
+    assert b.view_actions.url.value == ""
+
+
+def test_restore_and_purge_from_trash(einstein: CS3Client, folder: str) -> None:
+    einstein.transfers.upload(b"precious", f"{folder}/precious.txt")
+    einstein.transfers.upload(b"junk", f"{folder}/junk.txt")
+    b = Browser(folder, client=einstein, threaded=False)
+    b.delete([f"{folder}/precious.txt", f"{folder}/junk.txt"])
+    assert names(b) == []
+
+    b.view_tabs.value = "trash"
+    items = {i.original_path: i for i in einstein.files.recycle_list()}
+    precious, junk = items[f"{folder}/precious.txt"], items[f"{folder}/junk.txt"]
+    assert precious.key in b.listing.page_keys and junk.key in b.listing.page_keys
+
+    b.listing.select_keys([precious.key])
+    b.view_actions.restore.click()
+    assert einstein.transfers.read_bytes(f"{folder}/precious.txt") == b"precious"
+    assert precious.key not in b.listing.page_keys
+
+    b.listing.select_keys([junk.key])
+    b.view_actions.purge.click()
+    assert b.confirm.active
+    b.confirm.cancel.click()
+    assert junk.key in {i.key for i in einstein.files.recycle_list()}
+    b.view_actions.purge.click()
+    b.confirm.confirm.click()
+    assert junk.key not in {i.key for i in einstein.files.recycle_list()}
+
+    b.view_tabs.value = "files"
+    assert names(b) == ["precious.txt"]
+
+
+def test_browser_without_configuration_shows_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("CS3_GATEWAY", "CS3_TOKEN", "CS3_TOKEN_FILE", "CS3_USER", "CS3_PASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CS3_SWAN_TOKEN_FILE", "/nonexistent/token")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", "/nonexistent")
+    b = Browser()
+    assert b.banner.is_error and "gateway" in b.banner.message.lower()
+    b.toolbar.refresh.click()  # still usable: another message, no exception
+    assert b.banner.is_error
+
+
+def test_browser_connects_from_environment(
+    revad, monkeypatch: pytest.MonkeyPatch, unique: str, einstein: CS3Client
+) -> None:
+    monkeypatch.setenv("CS3_GATEWAY", revad.gateway)
+    monkeypatch.setenv("CS3_USER", "einstein")
+    monkeypatch.setenv("CS3_PASSWORD", "relativity")
+    monkeypatch.setenv("CS3_AUTH", "basic")
+    einstein.files.mkdir(f"/home/{unique}")
+    b = Browser(threaded=False)
+    try:
+        assert not b.banner.is_error, b.banner.message
+        assert b.path == "/home" and unique in names(b)
+    finally:
+        b.client.close()

@@ -1,0 +1,51 @@
+"""Helpers shared by the widget tests (no fixtures: those live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ipywidgets as w
+from ipywidgets.widgets.widget import _instances
+
+from cs3widgets.widgets.widget_tree import walk
+
+
+def live_models() -> int:
+    """How many widget models exist in the kernel right now."""
+    return len(_instances)
+
+
+def names(browser: Any) -> list[str]:
+    """Names on the current page of a Browser in the My files view."""
+    return [e.name for e in browser.listing.page_items()]
+
+
+def html_values(root: w.Widget) -> list[str]:
+    """The value of every HTML widget reachable from ``root`` (what the front end renders)."""
+    return [x.value for x in walk(root) if isinstance(x, (w.HTML, w.HTMLMath))]
+
+
+def all_state_text(root: w.Widget | None = None) -> str:
+    """Every synced state as a saved notebook would hold it, as one string.
+
+    ``root=None`` takes every widget in the kernel (``get_manager_state``).
+    """
+    if root is None:
+        state: Any = w.Widget.get_manager_state(drop_defaults=False)
+    else:
+        state = {x.model_id: x.get_state() for x in walk(root)}
+    return json.dumps(state, default=lambda o: bytes(o).hex() if isinstance(
+        o, (bytes, bytearray, memoryview)) else str(o))
+
+
+def click_until_ok(button: w.Button, banner: Any, attempts: int = 60) -> None:
+    """Click ``button`` until the banner shows no error (a restarted server needs a moment)."""
+    import time
+
+    for _ in range(attempts):
+        button.click()
+        if not banner.is_error:
+            return
+        time.sleep(1)
+    raise AssertionError(f"still failing: {banner.message}")
