@@ -257,10 +257,13 @@ driver = "json"
 [grpc.services.groupprovider.drivers.json]
 groups = "{groups}"
 
+# cs3w-json (tools/revad/jsonshares) is the json manager with received
+# shares listed: v1.29's json manager drops every share but denials from
+# ListReceivedShares.
 [grpc.services.usershareprovider]
-driver = "json"
+driver = "cs3w-json"
 
-[grpc.services.usershareprovider.drivers.json]
+[grpc.services.usershareprovider.drivers.cs3w-json]
 file = "{root / 'shares.json'}"
 
 [grpc.services.publicshareprovider]
@@ -300,17 +303,19 @@ user_layout = "{{{{.Username}}}}"
 # could never reach the owner's file by id (or through /home/MyShares); the
 # "local" driver resolves ids globally ("fileid-<owner>/<path>"). Its data
 # server must have its own port: two dataprovider services on one address
-# shadow each other.
+# shadow each other. cs3w-local (tools/revad/enforcingfs) is "local" with
+# share grants enforced for non-owners, as EOS does; plain "local" lets
+# every user do everything. Grants live in cs3w-grants.db in its root.
 [[grpc.services.storageprovider]]
 address = "{ip}:{p.storage_users}"
-driver = "local"
+driver = "cs3w-local"
 mount_path = "/users"
 mount_id = "{HOME_MOUNT_ID}"
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_users}/data"
 tmp_folder = "{root / 'tmp'}"
 
-[grpc.services.storageprovider.drivers.local]
+[grpc.services.storageprovider.drivers.cs3w-local]
 root = "{home_root}"
 
 [grpc.services.publicstorageprovider]
@@ -331,12 +336,14 @@ driver = "localhome"
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
 
+# The same enforcing driver, else the data server would read and write
+# other users' files for anybody holding a token.
 [[http.services.dataprovider]]
 address = "{ip}:{p.http_users}"
 prefix = "data"
-driver = "local"
+driver = "cs3w-local"
 
-[http.services.dataprovider.drivers.local]
+[http.services.dataprovider.drivers.cs3w-local]
 root = "{home_root}"
 
 [http.services.datagateway]

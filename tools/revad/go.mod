@@ -2,7 +2,14 @@ module cs3widgets.local/revad
 
 go 1.22.7
 
-require github.com/cs3org/reva v1.29.0
+require (
+	github.com/cs3org/go-cs3apis v0.0.0-20241105092511-3ad35d174fc1
+	github.com/cs3org/reva v1.29.0
+	github.com/mattn/go-sqlite3 v1.14.24
+	github.com/pkg/errors v0.9.1
+	github.com/tus/tusd v1.13.0
+	google.golang.org/protobuf v1.35.2
+)
 
 require (
 	filippo.io/edwards25519 v1.1.0 // indirect
@@ -21,7 +28,6 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/coreos/go-oidc/v3 v3.11.0 // indirect
 	github.com/creasty/defaults v1.8.0 // indirect
-	github.com/cs3org/go-cs3apis v0.0.0-20241105092511-3ad35d174fc1 // indirect
 	github.com/dgraph-io/ristretto v0.2.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.7 // indirect
@@ -50,7 +56,6 @@ require (
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mattn/go-colorable v0.1.13 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
-	github.com/mattn/go-sqlite3 v1.14.24 // indirect
 	github.com/maxymania/go-system v0.0.0-20170110133659-647cc364bf0b // indirect
 	github.com/mileusna/useragent v1.3.5 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
@@ -60,7 +65,6 @@ require (
 	github.com/nats-io/nats.go v1.37.0 // indirect
 	github.com/nats-io/nkeys v0.4.9 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
-	github.com/pkg/errors v0.9.1 // indirect
 	github.com/prometheus/client_golang v1.20.5 // indirect
 	github.com/prometheus/client_model v0.6.1 // indirect
 	github.com/prometheus/common v0.61.0 // indirect
@@ -69,7 +73,6 @@ require (
 	github.com/rs/zerolog v1.33.0 // indirect
 	github.com/sethvargo/go-password v0.3.1 // indirect
 	github.com/studio-b12/gowebdav v0.9.0 // indirect
-	github.com/tus/tusd v1.13.0 // indirect
 	github.com/wk8/go-ordered-map v1.0.0 // indirect
 	go.opencensus.io v0.24.0 // indirect
 	go.step.sm/crypto v0.55.0 // indirect
@@ -82,5 +85,4 @@ require (
 	google.golang.org/genproto v0.0.0-20241209162323-e6fa225c2576 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20241209162323-e6fa225c2576 // indirect
 	google.golang.org/grpc v1.69.2 // indirect
-	google.golang.org/protobuf v1.35.2 // indirect
 )

@@ -1,0 +1,142 @@
+// Package jsonshares registers the share manager "cs3w-json": Reva's "json"
+// share manager with the "exclude denials" filter made to work.
+//
+// Reva v1.29's user share provider adds a Filter_TYPE_EXCLUDE_DENIALS to
+// every ListReceivedShares request (internal/grpc/services/
+// usershareprovider/usershareprovider.go, ListReceivedShares), but the
+// json and memory managers match that filter with share.MatchesFilter,
+// which returns true only *for* a denial (pkg/share/share.go, MatchesFilter:
+// "return share.Permissions.Permissions.DenyGrant"). Filters of one type are
+// ANDed with the others, so a recipient's list holds denials only and every
+// ordinary share is missing.
+//
+// The wrapper removes that filter before delegating and applies it the way
+// it was meant (cs3org/reva#2072, "Filter the denial shares (permission = 0)
+// out"): a denial share is one granting no permission at all, which is also
+// how the gateway tells a denial from a grant when committing a share to
+// storage (internal/grpc/services/gateway/usershareprovider.go, CreateShare).
+// Share also refuses up front a share its creator could not commit to
+// storage (see Share). Everything else is the json manager unchanged.
+package jsonshares
+
+import (
+	"context"
+
+	collaboration "github.com/cs3org/go-cs3apis/cs3/sharing/collaboration/v1beta1"
+	provider "github.com/cs3org/go-cs3apis/cs3/storage/provider/v1beta1"
+	"github.com/cs3org/reva/pkg/errtypes"
+	"github.com/cs3org/reva/pkg/share"
+	"github.com/cs3org/reva/pkg/share/manager/json"
+	"github.com/cs3org/reva/pkg/share/manager/registry"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// Name is the driver name to use in the revad configuration.
+const Name = "cs3w-json"
+
+func init() {
+	registry.Register(Name, New)
+}
+
+// New builds the json manager from the same options ("file") and wraps it.
+func New(ctx context.Context, m map[string]interface{}) (share.Manager, error) {
+	inner, err := json.New(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return &manager{Manager: inner}, nil
+}
+
+type manager struct {
+	share.Manager
+}
+
+// Share refuses a share whose creator may not grant it, going by the
+// permissions their own Stat reported in md. The gateway stores the share
+// first and commits it to storage as a grant afterwards, and does not undo
+// the share when the storage refuses the grant
+// (internal/grpc/services/gateway/usershareprovider.go, CreateShare): a
+// recipient without add_grant who tried to re-share would leave behind a
+// share that grants nothing but shows up in the grantee's list. The storage
+// check stays the one that counts; md comes from the client.
+func (m *manager) Share(ctx context.Context, md *provider.ResourceInfo, g *collaboration.ShareGrant) (*collaboration.Share, error) {
+	if held := md.GetPermissionSet(); held != nil {
+		if !held.AddGrant || !within(g.GetPermissions().GetPermissions(), held) {
+			return nil, errtypes.PermissionDenied("cs3w-json: the resource's permissions do not allow this share")
+		}
+	}
+	return m.Manager.Share(ctx, md, g)
+}
+
+// within reports whether every flag set in sub is also set in set.
+func within(sub, set *provider.ResourcePermissions) bool {
+	if sub == nil {
+		return true
+	}
+	if set == nil {
+		set = &provider.ResourcePermissions{}
+	}
+	ok := true
+	s := set.ProtoReflect()
+	sub.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() == protoreflect.BoolKind && v.Bool() && !s.Get(fd).Bool() {
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// withoutDenialFilter returns filters minus any EXCLUDE_DENIALS, and whether
+// there was one.
+func withoutDenialFilter(filters []*collaboration.Filter) ([]*collaboration.Filter, bool) {
+	kept := make([]*collaboration.Filter, 0, len(filters))
+	excluded := false
+	for _, f := range filters {
+		if f.GetType() == collaboration.Filter_TYPE_EXCLUDE_DENIALS {
+			excluded = true
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, excluded
+}
+
+// isDenial reports whether s grants nothing.
+func isDenial(s *collaboration.Share) bool {
+	p := s.GetPermissions().GetPermissions()
+	return p == nil || proto.Equal(p, &provider.ResourcePermissions{})
+}
+
+func (m *manager) ListReceivedShares(ctx context.Context, filters []*collaboration.Filter) ([]*collaboration.ReceivedShare, error) {
+	kept, excludeDenials := withoutDenialFilter(filters)
+	shares, err := m.Manager.ListReceivedShares(ctx, kept)
+	if err != nil || !excludeDenials {
+		return shares, err
+	}
+	out := shares[:0]
+	for _, rs := range shares {
+		if !isDenial(rs.GetShare()) {
+			out = append(out, rs)
+		}
+	}
+	return out, nil
+}
+
+// ListShares gets the same correction: the filter is in the API for both
+// listings and MatchesFilter is shared.
+func (m *manager) ListShares(ctx context.Context, filters []*collaboration.Filter) ([]*collaboration.Share, error) {
+	kept, excludeDenials := withoutDenialFilter(filters)
+	shares, err := m.Manager.ListShares(ctx, kept)
+	if err != nil || !excludeDenials {
+		return shares, err
+	}
+	out := shares[:0]
+	for _, s := range shares {
+		if !isDenial(s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
