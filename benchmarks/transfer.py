@@ -148,24 +148,33 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         write_headers(headers_file, t._headers(simple.token) | {"Upload-Length": str(size)})
         record("curl_up_simple", curl(["-T", str(src), simple.upload_endpoint], headers_file))
 
-        # Downloads run back to back after the uploads' dirty pages reached
-        # the disk, so that writeback does not favour whichever runs later.
+        # Both download the same file, back to back after the uploads' dirty
+        # pages reached the disk, and take turns going first, so that neither
+        # page cache nor writeback favours one of them.
         os.sync()
-        out = workdir / "ours.out"
-        start = time.perf_counter()
-        t.download(dest, out)
-        record("ours_down", time.perf_counter() - start)
-        if i == 0 and sha256_file(out) != expected:
-            raise SystemExit("our download does not match the source")
-        out.unlink()
+
+        def ours_down(dest: str = dest, check: bool = i == 0) -> None:
+            out = workdir / "ours.out"
+            start = time.perf_counter()
+            t.download(dest, out)
+            record("ours_down", time.perf_counter() - start)
+            if check and sha256_file(out) != expected:
+                raise SystemExit("our download does not match the source")
+            out.unlink()
+
+        def curl_down(dest: str = dest, check: bool = i == 0) -> None:
+            target = t.initiate_download(dest)
+            write_headers(headers_file, t._headers(target.transfer_token))
+            cout = workdir / "curl.out"
+            record("curl_down", curl(["-o", str(cout), target.url], headers_file))
+            if check and sha256_file(cout) != expected:
+                raise SystemExit("curl's download does not match the source")
+            cout.unlink()
+
+        for run in (ours_down, curl_down) if i % 2 == 0 else (curl_down, ours_down):
+            run()
+            os.sync()
         rss_after = max(rss_after, vm_hwm())
-        target = t.initiate_download(cdest)
-        write_headers(headers_file, t._headers(target.transfer_token))
-        cout = workdir / "curl.out"
-        record("curl_down", curl(["-o", str(cout), target.url], headers_file))
-        if i == 0 and sha256_file(cout) != expected:
-            raise SystemExit("curl's download does not match the source")
-        cout.unlink()
         for p in (dest, cdest, sdest):
             t.files.delete(p)
     headers_file.unlink(missing_ok=True)

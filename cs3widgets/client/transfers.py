@@ -638,25 +638,14 @@ class Transfers:
     def _download_to(
         self, target: DownloadTarget, out: Any, progress: Progress | None
     ) -> int:
-        done = 0
-        with self._get(target) as resp:
-            length = resp.headers.get("content-length")
-            total = int(length) if length is not None else None
-            if progress is not None:
-                progress(0, total)
-            try:
-                # iter_raw yields what each socket read returned (up to 64 KiB):
-                # no re-chunking copies; Reva sends no content-encoding.
-                for block in resp.iter_raw():
-                    out.write(block)
-                    done += len(block)
-                    if progress is not None:
-                        progress(done, total)
-            except httpx.HTTPError as exc:
-                raise http.error_for_exception(exc, path=target.path, action="download") from None
-        if total is not None and done != total:
-            raise TransferError(f"download ended after {done} of {total} bytes", path=target.path)
-        return done
+        self._count("GET")
+        return http.download_into(
+            target.url,
+            self._headers(target.transfer_token),
+            out,
+            path=target.path,
+            progress=progress,
+        )
 
     def read_bytes(self, path: str) -> bytes:
         """The whole content of a file (for small files)."""
