@@ -25,7 +25,8 @@ def target(einstein: CS3Client, unique: str) -> str:
 
 
 def _lock_keys(client: CS3Client, path: str) -> dict[str, dict]:
-    md = client.files.get_metadata(path)
+    # Lock keys live on the resource, addressed by id (as the client does).
+    md = client.files.get_metadata(path, resource_id=client.files.stat(path).id)
     return {k[len(KEY_PREFIX) :]: json.loads(v) for k, v in md.items() if k.startswith(KEY_PREFIX)}
 
 
@@ -153,10 +154,39 @@ def test_concurrent_attempts_same_user_exactly_one_wins(
         owner.locks.unlock(target, wins[0].lock_id)
 
 
-# A race between two *different* users on one file is not tested here: on
-# Reva v1.29's localhome driver a share recipient cannot reach the shared
-# resource at all (resource ids resolve inside the caller's own home; see
-# cs3widgets.client.shares and tests/test_shares.py), so no second user can
-# touch einstein's file. The holder's name in Locked comes from the lock
-# record itself (asserted above with two einstein clients and by
-# test_locked_error_carries_holder_and_expiry), not from who asks.
+def test_two_users_race_for_a_shared_file(
+    einstein: CS3Client, marie: CS3Client, target: str
+):
+    # marie reaches einstein's file through an Editor share, so she may write
+    # its metadata and therefore take the (metadata-fallback) lock.
+    share = einstein.shares.create(target, "marie", "Editor")
+    try:
+        theirs = marie.shares.accept(share.id).path
+        assert theirs and theirs != target
+        for c in (einstein, marie):
+            c.whoami()  # log in before the race, so the attempts really overlap
+        for _ in range(4):
+            wins, losses = _race([(einstein, target), (marie, theirs)])
+            assert len(wins) == 1 and len(losses) == 1, (wins, losses)
+            # Both see the one lock, whichever path they use.
+            assert einstein.locks.get_lock(target).lock_id == wins[0].lock_id
+            assert marie.locks.get_lock(theirs).lock_id == wins[0].lock_id
+            assert list(_lock_keys(einstein, target)) == [wins[0].lock_id]
+            winner = einstein if wins[0].holder == "einstein" else marie
+            assert wins[0].holder in ("einstein", "marie")
+            assert losses[0].holder == wins[0].holder and losses[0].expires == wins[0].expires
+            winner.locks.unlock(target if winner is einstein else theirs, wins[0].lock_id)
+            assert einstein.locks.get_lock(target) is None
+
+        # marie is told who holds einstein's lock, and until when.
+        lk = einstein.locks.set_lock(target, expires_in=120)
+        with pytest.raises(Locked) as err:
+            marie.locks.set_lock(theirs)
+        assert err.value.holder == "einstein" and err.value.expires == lk.expires
+        assert "einstein" in str(err.value)
+        seen = marie.locks.get_lock(theirs)
+        assert seen is not None and seen.holder == "einstein" and seen.expires == lk.expires
+        assert list(_lock_keys(einstein, target)) == [lk.lock_id]  # marie left nothing
+        einstein.locks.unlock(target, lk.lock_id)
+    finally:
+        einstein.shares.remove(share.id)

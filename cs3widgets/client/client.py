@@ -40,7 +40,7 @@ class CS3Client:
         self.identity = Identity(self.conn)
         self.files = Files(self.conn)
         self.locks = Locks(self.conn, self.files)
-        self.shares = Shares(self.conn)
+        self.shares = Shares(self.conn, self.files)
         self.links = PublicLinks(self.conn)
         self.ocm = OCM(self.conn)
         self.transfers = Transfers(self.conn, self.files)

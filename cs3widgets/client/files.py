@@ -7,6 +7,7 @@ Widgets and the fsspec layer get :class:`~.models.Entry` objects, built by
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping
@@ -21,10 +22,13 @@ from cs3.types.v1beta1 import types_pb2
 from . import convert, http
 from .connection import Connection
 from .errors import AlreadyExists, InvalidName, NotFound, ServerError, TransferError, Unimplemented
-from .models import Entry, EntryType, RecycleItem, Version
+from .identity import Identity
+from .models import Entry, EntryType, RecycleItem, ResourceId, Version
 from .paths import (
     ROOT,
+    USERS_MOUNT,
     basename,
+    home_view,
     is_within,
     join,
     parent,
@@ -58,6 +62,21 @@ _MS_THRESHOLD = 100_000_000_000
 
 def _ref(path: str) -> sp_res.Reference:
     return sp_res.Reference(path=path)
+
+
+def _id_ref(resource_id: Any) -> sp_res.Reference:
+    """A reference by id, from a :class:`ResourceId` model or its protobuf."""
+    return sp_res.Reference(
+        resource_id=sp_res.ResourceId(
+            storage_id=resource_id.storage_id,
+            opaque_id=resource_id.opaque_id,
+            space_id=getattr(resource_id, "space_id", ""),
+        )
+    )
+
+
+def _ref_or_id(path: str, resource_id: ResourceId | None) -> sp_res.Reference:
+    return _ref(path) if resource_id is None else _id_ref(resource_id)
 
 
 def _epoch(value: int) -> datetime | None:
@@ -124,6 +143,7 @@ class Files:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._home: str | None = None
+        self._username: str | None = None  # for home_path; one WhoAmI, on demand
         # None = not known yet; False once the server answered that TouchFile
         # is not implemented (Reva's local drivers), so we stop asking.
         self._touch_native: bool | None = None
@@ -386,6 +406,31 @@ class Files:
             self._home = self._conn.call("GetHome", sp_pb.GetHomeRequest()).path
         return self._home
 
+    def home_path(self, path: str) -> str:
+        """``path`` as this user knows it: own files under the home folder.
+
+        Resolving a resource id answers ``/users/<owner>/rest``; when the
+        owner is the caller that is ``<home>/rest``. Costs nothing for other
+        paths, and one WhoAmI plus one GetHome (both cached) the first time
+        a ``/users`` path needs it.
+        """
+        if not path.startswith(USERS_MOUNT + "/"):
+            return path
+        if self._username is None:
+            self._username = Identity(self._conn).whoami().username
+        return home_view(path, self._username, self.home())
+
+    def stat_id(self, resource_id: Any) -> Entry:
+        """Metadata of a resource by id (one Stat); own files get their home path.
+
+        ``resource_id`` is a :class:`~.models.ResourceId` or its protobuf.
+        Every lookup of a path by resource id goes through here, so that an
+        owner sees ``/home/...`` whichever call resolved the id.
+        """
+        req = sp_pb.StatRequest(ref=_id_ref(resource_id))
+        entry = entry_from_info(self._conn.call("Stat", req).info)
+        return dataclasses.replace(entry, path=self.home_path(entry.path))
+
     def recycle_list(self) -> list[RecycleItem]:
         """Items in the user's recycle bin, newest first."""
         home = self.home()
@@ -440,8 +485,14 @@ class Files:
         self._conn.call("PurgeRecycle", req, path=key or home)
 
     # -- arbitrary metadata -----------------------------------------------
-    def set_metadata(self, path: str, metadata: Mapping[str, str]) -> None:
-        """Set arbitrary key/value metadata on a file or folder."""
+    def set_metadata(
+        self, path: str, metadata: Mapping[str, str], *, resource_id: ResourceId | None = None
+    ) -> None:
+        """Set arbitrary key/value metadata on a file or folder.
+
+        With ``resource_id`` the call addresses the resource by id (``path``
+        then only names it in errors); see :meth:`get_metadata`.
+        """
         path = validate_target(path)
         if not metadata:
             return
@@ -449,24 +500,38 @@ class Files:
             if not isinstance(k, str) or not k or "\x00" in k:
                 raise InvalidName("metadata keys must be non-empty strings", path=path)
         req = sp_pb.SetArbitraryMetadataRequest(
-            ref=_ref(path),
+            ref=_ref_or_id(path, resource_id),
             arbitrary_metadata=sp_res.ArbitraryMetadata(
                 metadata={k: str(v) for k, v in metadata.items()}
             ),
         )
         self._conn.call("SetArbitraryMetadata", req, path=path)
 
-    def get_metadata(self, path: str, keys: list[str] | None = None) -> dict[str, str]:
-        """Arbitrary metadata of a file or folder (all keys, or only ``keys``)."""
-        return dict(self.stat(path, metadata_keys=list(keys) if keys else ["*"]).metadata)
+    def get_metadata(
+        self, path: str, keys: list[str] | None = None, *, resource_id: ResourceId | None = None
+    ) -> dict[str, str]:
+        """Arbitrary metadata of a file or folder (all keys, or only ``keys``).
 
-    def delete_metadata(self, path: str, keys: list[str]) -> None:
+        Where one resource is reachable under several paths (the owner's
+        home, a recipient's share mount), the server may keep metadata per
+        path; addressing it by ``resource_id`` gives every user the same view.
+        """
+        path = validate_path(path)
+        req = sp_pb.StatRequest(
+            ref=_ref_or_id(path, resource_id),
+            arbitrary_metadata_keys=list(keys) if keys else ["*"],
+        )
+        return dict(entry_from_info(self._conn.call("Stat", req, path=path).info).metadata)
+
+    def delete_metadata(
+        self, path: str, keys: list[str], *, resource_id: ResourceId | None = None
+    ) -> None:
         """Remove arbitrary metadata keys (missing keys are ignored)."""
         path = validate_target(path)
         if not keys:
             return
         req = sp_pb.UnsetArbitraryMetadataRequest(
-            ref=_ref(path), arbitrary_metadata_keys=list(keys)
+            ref=_ref_or_id(path, resource_id), arbitrary_metadata_keys=list(keys)
         )
         self._conn.call("UnsetArbitraryMetadata", req, path=path)
 

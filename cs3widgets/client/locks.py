@@ -53,7 +53,7 @@ from .errors import (
 )
 from .files import Files
 from .identity import Identity
-from .models import Lock, User
+from .models import Lock, ResourceId, User
 from .paths import validate_target
 
 #: Default lock lifetime in seconds.
@@ -131,6 +131,7 @@ class Locks:
         # CS3 locks. Decided once per client, so a lock-less server costs
         # one failed call per session, not per operation.
         self._native: bool | None = None
+        self._ids: dict[str, ResourceId | None] = {}
 
     @property
     def native(self) -> bool | None:
@@ -210,7 +211,9 @@ class Locks:
             return
         attempts = self._md_read(path, include_expired=True)
         if any(a.lock_id == lock_id for a in attempts):
-            self._files.delete_metadata(path, [KEY_PREFIX + lock_id])
+            self._files.delete_metadata(
+                path, [KEY_PREFIX + lock_id], resource_id=self._rid(path)
+            )
             return
         self._raise_if_held(path, [a for a in attempts if a.expires > time.time()], lock_id)
 
@@ -303,10 +306,21 @@ class Locks:
         return self._model(res.lock) if res.HasField("lock") and res.lock.lock_id else None
 
     # -- metadata fallback -------------------------------------------------
+    def _rid(self, path: str) -> ResourceId | None:
+        """The resource id lock keys are read and written by (cached per path).
+
+        A shared file is reachable as the owner's path and as each
+        recipient's share mount, and the server may keep metadata per path:
+        by id every client sees the same keys, so their locks meet.
+        """
+        if path not in self._ids:
+            self._ids[path] = self._files.stat(path).id
+        return self._ids[path]
+
     def _md_read(self, path: str, *, include_expired: bool = False) -> list[_Attempt]:
         now = time.time()
         out = []
-        for key, value in self._files.get_metadata(path).items():
+        for key, value in self._files.get_metadata(path, resource_id=self._rid(path)).items():
             if not key.startswith(KEY_PREFIX):
                 continue
             a = _parse(key, value)
@@ -323,12 +337,17 @@ class Locks:
         state: str,
         ttl: float,
         app_name: str,
+        *,
+        until: float | None = None,
     ) -> Lock:
+        exp = until if until is not None else time.time() + ttl
         value = json.dumps(
-            {"h": holder, "n": ticket, "s": state, "exp": time.time() + ttl, "app": app_name},
+            {"h": holder, "n": ticket, "s": state, "exp": exp, "app": app_name},
             separators=(",", ":"),
         )
-        self._files.set_metadata(path, {KEY_PREFIX + lock_id: value})
+        self._files.set_metadata(
+            path, {KEY_PREFIX + lock_id: value}, resource_id=self._rid(path)
+        )
         attempt = _parse(KEY_PREFIX + lock_id, value)
         assert attempt is not None
         return attempt.as_lock()
@@ -356,7 +375,12 @@ class Locks:
             others = [a for a in self._md_read(path) if a.lock_id != lock_id]  # step 2
             self._raise_if_held(path, others, lock_id)
             ticket = 1 + max((a.ticket for a in others), default=0)
-            self._md_write(path, lock_id, me, ticket, _WAITING, expires_in, app_name)  # step 3
+            # One expiry for the waiting and the held entry, so that a loser
+            # who sees the waiting one is told the time the lock really ends.
+            until = time.time() + expires_in
+            self._md_write(
+                path, lock_id, me, ticket, _WAITING, expires_in, app_name, until=until
+            )  # step 3
             deadline = time.monotonic() + CHOOSING_WAIT
             while True:  # step 4
                 others = [a for a in self._md_read(path) if a.lock_id != lock_id]
@@ -370,15 +394,17 @@ class Locks:
                 if time.monotonic() > deadline:
                     raise Locked("another client is acquiring the lock", path=path)
                 time.sleep(_POLL)
-            lock = self._md_write(path, lock_id, me, ticket, _HELD, expires_in, app_name)
+            lock = self._md_write(
+                path, lock_id, me, ticket, _HELD, expires_in, app_name, until=until
+            )
         except BaseException:
             with contextlib.suppress(Exception):
-                self._files.delete_metadata(path, [key])
+                self._files.delete_metadata(path, [key], resource_id=self._rid(path))
             raise
         if stale:
             # Tidy keys of crashed clients; harmless if it fails.
             with contextlib.suppress(Exception):
-                self._files.delete_metadata(path, stale)
+                self._files.delete_metadata(path, stale, resource_id=self._rid(path))
         return lock
 
 

@@ -18,6 +18,10 @@ MAX_PATH_BYTES = 4096
 
 ROOT = "/"
 
+#: Where the server mounts every user's storage. Stat by resource id answers
+#: paths below it (``/users/<owner>/...``), whoever asks.
+USERS_MOUNT = "/users"
+
 
 def _utf8_len(text: str, what: str, shown: str) -> int:
     try:
@@ -132,11 +136,31 @@ def is_within(path: str, folder: str) -> bool:
     return folder == ROOT or path == folder or path.startswith(folder + "/")
 
 
+def home_view(path: str, username: str, home: str, users_mount: str = USERS_MOUNT) -> str:
+    """``path`` as ``username`` knows it: ``<users_mount>/<username>/rest`` -> ``<home>/rest``.
+
+    Resolving a resource id gives the path in the all-users namespace; the
+    owner knows their files under their home (``/home/...``), so their own
+    paths are mapped there. Other owners' paths come back unchanged. Pure
+    string work, no RPC.
+    """
+    if not username or not home or "/" in username:
+        return path
+    prefix = f"{users_mount.rstrip('/')}/{username}"
+    if path == prefix:
+        return home
+    if path.startswith(prefix + "/"):
+        return ("" if home == ROOT else home.rstrip("/")) + path[len(prefix) :]
+    return path
+
+
 __all__ = [
     "MAX_NAME_BYTES",
     "MAX_PATH_BYTES",
     "ROOT",
+    "USERS_MOUNT",
     "basename",
+    "home_view",
     "is_within",
     "join",
     "parent",

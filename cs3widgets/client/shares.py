@@ -10,23 +10,30 @@ Server notes (Reva v1.29, checked against a live revad):
   the ``path`` argument) and otherwise left empty, so listing N shares still
   costs O(1) calls; :meth:`Shares.resolve_paths` stats the rest on demand
   (one ``Stat`` per distinct resource, cached), e.g. for the visible rows.
+- A resource id resolves to its path in the all-users namespace
+  (``/users/<owner>/...``); the owner's own resources are given back under
+  their home (``/home/...``) by :meth:`Files.stat_id
+  <cs3widgets.client.files.Files.stat_id>`, the one place ids become paths.
 - Sharing a resource twice with the same grantee is answered ``INTERNAL``
   ("error creating share"); the client then looks for the existing share and
-  raises :class:`~cs3widgets.client.errors.AlreadyExists`.
+  raises :class:`~cs3widgets.client.errors.AlreadyExists` only if there is
+  one with that grantee. A share the creator may not make (no ``add_grant``,
+  e.g. a Viewer re-sharing, or more than they hold) is answered the same
+  ``INTERNAL``; the client checks the permissions its ``Stat`` reports first
+  and raises :class:`~cs3widgets.client.errors.PermissionDenied` instead.
 - The json share manager does not store share expirations, and
   ``UpdateReceivedShare`` supports only the ``state`` field (not ``hidden``
   nor ``mount_point``). Those calls raise
   :class:`~cs3widgets.client.errors.Unimplemented` with a clear message
   rather than pretending to succeed.
-- ``ListReceivedShares`` is broken in Reva v1.29 with its json and memory
-  share managers: the provider always adds an ``EXCLUDE_DENIALS`` filter,
-  and ``pkg/share.MatchesFilter`` treats it as "only denials", so the list
-  holds denial shares only. :meth:`Shares.received` returns what the server
-  answers; :meth:`Shares.get_received` (``GetReceivedShare``) works for a
-  known share id and is what accept/decline rely on.
-- Accepting a share (with ``commit_share_to_storage_ref``) creates a
-  reference ``<home>/MyShares/<name>`` in the recipient's home; the
-  recipient reads and writes through that path (:attr:`ReceivedShare.path`).
+- :meth:`Shares.received` (``ListReceivedShares``) lists the shares made
+  with me and with my groups, in every state; :meth:`Shares.get_received`
+  (``GetReceivedShare``) looks one up by id. Naming each share costs one
+  ``Stat`` per resource (cached per client): the listing carries ids only.
+- Accepting a share creates a reference ``<home>/MyShares/<name>`` in the
+  recipient's home; the recipient reads and writes through that path
+  (:attr:`ReceivedShare.path`), as far as the share's role allows: the
+  storage refuses the rest with ``PERMISSION_DENIED``.
 """
 
 from __future__ import annotations
@@ -53,13 +60,15 @@ from .errors import (
     CS3Error,
     InvalidArgument,
     NotFound,
+    PermissionDenied,
     ServerError,
     Unimplemented,
     from_status,
 )
+from .files import Files
 from .identity import Identity
 from .models import Grantee, Group, ReceivedShare, Share, User
-from .roles import Role, as_role, role_from_permissions, role_permissions
+from .roles import Role, as_role, flags_of, role_from_permissions, role_permissions
 
 #: Folder in the recipient's home where Reva mounts accepted shares.
 DEFAULT_SHARE_FOLDER = "MyShares"
@@ -83,29 +92,42 @@ def _is_dir(info: Any) -> bool:
 class Shares:
     """Share operations of a :class:`~cs3widgets.client.CS3Client`."""
 
-    def __init__(self, conn: Connection, *, share_folder: str = DEFAULT_SHARE_FOLDER) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        files: Files | None = None,
+        *,
+        share_folder: str = DEFAULT_SHARE_FOLDER,
+    ) -> None:
         self._conn = conn
+        # The client's Files: it caches the home and resolves ids to paths.
+        self._files = files if files is not None else Files(conn)
         self._identity = Identity(conn)
         self.share_folder = share_folder.strip("/")
         # None = not probed yet; the probe costs one call per client.
         self._has_list_existing: bool | None = None
         self._paths: dict[tuple[str, str], str] = {}
         self._users: dict[tuple[str, str], User] = {}
-        self._home: str | None = None
 
     # -- helpers ----------------------------------------------------------
     def _stat(self, path: str) -> Any:
         res = self._conn.call(
             "Stat", sp_pb.StatRequest(ref=sp_res.Reference(path=path)), path=path
         )
-        self._paths[_rid_key(res.info.id)] = res.info.path or path
+        self._paths[_rid_key(res.info.id)] = self._files.home_path(res.info.path or path)
         return res.info
 
-    def _stat_id(self, rid: Any) -> Any:
-        res = self._conn.call("Stat", sp_pb.StatRequest(ref=sp_res.Reference(resource_id=rid)))
-        if res.info.path:
-            self._paths[_rid_key(rid)] = res.info.path
-        return res.info
+    def _path_of(self, rid: Any) -> str:
+        """The path of a resource id (one Stat, cached; "" if it is out of reach)."""
+        key = _rid_key(rid)
+        if key not in self._paths:
+            try:
+                self._paths[key] = self._files.stat_id(rid).path
+            except (NotFound, PermissionDenied):
+                # Removed, or no longer shared with the caller; not cached,
+                # since a new share can make it reachable again.
+                return ""
+        return self._paths[key]
 
     def _grantee_message(self, grantee: str | User | Group, kind: str) -> sp_res.Grantee:
         if isinstance(grantee, User):
@@ -212,6 +234,30 @@ class Shares:
                 return s
         return None
 
+    @staticmethod
+    def _check_may_grant(info: Any, role: Role, path: str) -> None:
+        """Refuse, before any share is stored, a share the creator may not make.
+
+        The server answers such a share with the same ``INTERNAL`` "error
+        creating share" as a duplicate, which says nothing to the user.
+        """
+        held = flags_of(info.permission_set)
+        if not held:
+            return  # the server did not say; let it decide
+        if "add_grant" not in held:
+            raise PermissionDenied(
+                "you may not share this: your permissions on it do not include "
+                "sharing (add_grant); ask its owner",
+                path=path,
+            )
+        missing = role.flags - held
+        if missing:
+            raise PermissionDenied(
+                f"you may not give the {role.name} role: you do not hold "
+                + ", ".join(sorted(missing)),
+                path=path,
+            )
+
     # -- shares I make ----------------------------------------------------
     def create(
         self,
@@ -232,6 +278,7 @@ class Shares:
         info = self._stat(path)
         if role.folder_only and not _is_dir(info):
             raise InvalidArgument(f"the {role.name} role can only be given on folders", path=path)
+        self._check_may_grant(info, role, path)
         grantee_msg = self._grantee_message(grantee, kind)
         grant = co_res.ShareGrant(
             grantee=grantee_msg,
@@ -311,9 +358,10 @@ class Shares:
                 self._has_list_existing = True
                 out = []
                 for si in res.share_infos:
-                    if si.resource_info.path:
-                        self._paths[_rid_key(si.share.resource_id)] = si.resource_info.path
-                    out.append(self._share_model(si.share, si.resource_info.path or known_path))
+                    found = self._files.home_path(si.resource_info.path)
+                    if found:
+                        self._paths[_rid_key(si.share.resource_id)] = found
+                    out.append(self._share_model(si.share, found or known_path))
                 return out
             if res.status.code not in (code_pb2.CODE_INVALID, code_pb2.CODE_UNIMPLEMENTED):
                 raise from_status(res.status, path=path)
@@ -323,7 +371,10 @@ class Shares:
         return [self._share_model(s, known_path) for s in res.shares]
 
     def resolve_paths(self, shares: list[Share]) -> list[Share]:
-        """Fill in missing paths: one ``Stat`` per distinct unknown resource."""
+        """Fill in missing paths: one ``Stat`` per distinct unknown resource.
+
+        My own resources get their path under my home (``/home/...``).
+        """
         from dataclasses import replace
 
         out = []
@@ -331,38 +382,22 @@ class Shares:
             if s.path or s.resource_id is None:
                 out.append(s)
                 continue
-            key = (s.resource_id.storage_id, s.resource_id.opaque_id)
-            if key not in self._paths:
-                rid = sp_res.ResourceId(
-                    storage_id=s.resource_id.storage_id, opaque_id=s.resource_id.opaque_id
-                )
-                try:
-                    self._stat_id(rid)
-                except NotFound:
-                    self._paths[key] = ""
-            out.append(replace(s, path=self._paths.get(key, "")))
+            out.append(replace(s, path=self._path_of(s.resource_id)))
         return out
 
     # -- shares I received ------------------------------------------------
-    def _home_path(self) -> str:
-        if self._home is None:
-            self._home = self._conn.call("GetHome", sp_pb.GetHomeRequest()).path
-        return self._home
-
     def _received_model(self, rs: Any) -> ReceivedShare:
-        share = self._share_model(rs.share)
-        name = ""
         try:
-            info = self._stat_id(rs.share.resource_id)
-            name = posixpath.basename(info.path.rstrip("/"))
+            source = self._path_of(rs.share.resource_id)
         except CS3Error:
-            # Declined shares lose the storage grant's reference; the name
-            # is not essential to list them.
-            pass
+            # The name is not essential to list a share.
+            source = ""
+        share = self._share_model(rs.share, source)
+        name = posixpath.basename(source.rstrip("/"))
         state = _STATES.get(rs.state, "invalid")
         path = ""
         if state == "accepted" and name:
-            path = posixpath.join(self._home_path(), self.share_folder, name)
+            path = posixpath.join(self._files.home(), self.share_folder, name)
         mount = rs.mount_point.path if rs.HasField("mount_point") else ""
         return ReceivedShare(
             share=share, state=state, mount_point=mount, hidden=rs.hidden, name=name, path=path
@@ -373,7 +408,9 @@ class Shares:
 
         ``state`` ("pending", "accepted", "declined") filters the list.
         ``ReceivedShare.path`` is where an accepted share can be read and
-        written (``<home>/MyShares/<name>``).
+        written (``<home>/MyShares/<name>``); ``share.path`` is the resource
+        in its owner's storage (``/users/<owner>/...``). Costs one
+        ``ListReceivedShares`` plus one ``Stat`` per resource not seen before.
         """
         res = self._conn.call("ListReceivedShares", co_pb.ListReceivedSharesRequest())
         out = [self._received_model(rs) for rs in res.shares]
