@@ -2,13 +2,8 @@
 
 The entries are created directly on the revad's disk (the localhome layout
 ``data/home/data/<user>/...``): making them through the API would take minutes.
-
-Reva v1.29 cannot list a folder of 100,000 entries: its gateway's gRPC client
-to the storage provider caps a message at 10,240,000 bytes (not configurable,
-pkg/rgrpc/todo/pool/option.go), and 100,000 entries are ~29 MB. So the
-bound is shown at 30,000 entries (the most this server lists), and the
-100,000-entry folder is opened to show that the server's refusal is a message
-in a widget that stays usable, with the same bounded number of models.
+Reva's gateway caps a storage answer at 10 MB by default, too small for
+100,000 entries (~29 MB); the test server raises it (tools/revad/main.go).
 """
 
 from __future__ import annotations
@@ -43,49 +38,34 @@ def small_browser_models(einstein: CS3Client, unique: str) -> int:
     return live_models() - before
 
 
-def test_30000_entries_page_without_new_models(
-    revad, einstein: CS3Client, unique: str, small_browser_models: int
+def test_100000_entries_page_without_new_models(
+    revad, login, unique: str, small_browser_models: int
 ) -> None:
-    path = _fill(revad, unique, 30_000)
+    path = _fill(revad, unique, 100_000)
+    # One ListContainer answer of ~29 MB: allow a loaded CI machine its time.
+    einstein = login("einstein", deadline=180)
     before = live_models()
     b = Browser(path, client=einstein, threaded=False, page_size=PAGE)
     created = live_models() - before
     assert not b.banner.is_error, b.banner.message
-    assert len(b.listing.items) == 30_000
+    assert len(b.listing.items) == 100_000
+    assert einstein.conn.calls["ListContainer"] == 1
     assert created <= MODEL_BOUND
     assert created == small_browser_models  # independent of the folder's size
     assert len(b.listing.select.options) == PAGE
-    assert names(b)[0] == "f000000.dat" and b.listing.page_label.value == "1\u2013200 of 30,000"
+    assert names(b)[0] == "f000000.dat" and b.listing.page_label.value == "1\u2013200 of 100,000"
 
     # Paging, sorting and filtering reuse the same widgets.
     steady = live_models()
     b.listing.next_button.click()
     assert names(b)[0] == "f000200.dat"
     b.listing.show_page(b.listing.page_count - 1)
-    assert names(b)[-1] == "f029999.dat" and b.listing.next_button.disabled
+    assert names(b)[-1] == "f099999.dat" and b.listing.next_button.disabled
     b.order_toggle.value = True
-    assert names(b)[0] == "f029999.dat"
+    assert names(b)[0] == "f099999.dat"
     b.filter_box.value = "f0123*"
     assert len(b.listing.items) == 100 and names(b)[0] == "f012399.dat"
     b.filter_box.value = ""
-    b.select([f"{path}/f029999.dat"])
-    assert b.selected == [f"{path}/f029999.dat"]
+    b.select([f"{path}/f099999.dat"])
+    assert b.selected == [f"{path}/f099999.dat"]
     assert live_models() == steady
-
-
-def test_100000_entries_refused_by_this_server_is_a_message(
-    revad, einstein: CS3Client, unique: str, small_browser_models: int
-) -> None:
-    path = _fill(revad, unique, 100_000)
-    einstein.files.mkdir(f"/home/{unique}-ok")
-    b = Browser(f"/home/{unique}-ok", client=einstein, threaded=False, page_size=PAGE)
-    before = live_models()
-    b.path = path
-    assert live_models() == before  # no model per entry, not even on failure
-    # The server either refuses the 29 MB answer or, on a busy machine,
-    # does not build it within the deadline: both read as a message.
-    assert b.banner.is_error
-    assert any(m in b.banner.message for m in ("larger than max", "did not answer in time"))
-    assert b.path == f"/home/{unique}-ok"  # still where it was, and usable
-    b.toolbar.up.click()
-    assert not b.banner.is_error and unique in [e.name for e in b.listing.items]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import time
@@ -72,6 +73,7 @@ class RevadServer:
                 self.process = subprocess.Popen(
                     [str(binary), "-c", str(config)],
                     cwd=self.site.root,
+                    env=self._environment(),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -89,6 +91,13 @@ class RevadServer:
                 self.stop()
                 raise
         return self
+
+    def _environment(self) -> dict[str, str]:
+        # Read by tools/revad/main.go: the gateway's clients of these storage
+        # providers may receive listings larger than Reva's 10 MB default.
+        p = self.site.ports
+        endpoints = ",".join(f"127.0.0.1:{port}" for port in (p.storage_home, p.storage_users))
+        return {**os.environ, "CS3W_LARGE_LISTING_ENDPOINTS": endpoints}
 
     def wait_ready(self, timeout: float) -> None:
         """Block until a demo user can log in through the gateway."""
