@@ -291,12 +291,7 @@ def test_callbacks_and_selected(einstein: CS3Client, folder: str) -> None:
 def test_accept_and_decline_in_shared_with_me(
     einstein: CS3Client, marie: CS3Client, unique: str
 ) -> None:
-    """marie accepts one share and declines another from the Shared-with-me view.
-
-    Reva v1.29's ListReceivedShares lists no shares (its EXCLUDE_DENIALS
-    filter bug, see cs3widgets.client.shares), so marie adds each share by
-    the id einstein gives her; on a server that lists them they show at once.
-    """
+    """marie finds two shares listed in Shared with me, accepts one and declines the other."""
     einstein.files.mkdir(f"/home/{unique}-acc")
     einstein.transfers.upload(b"from einstein", f"/home/{unique}-acc/paper.txt")
     einstein.files.mkdir(f"/home/{unique}-dec")
@@ -306,44 +301,53 @@ def test_accept_and_decline_in_shared_with_me(
     b = Browser(client=marie, threaded=False)
     b.view_tabs.value = "received"
     assert b.view == "received" and b.breadcrumb.layout.display == "none"
-    for share in (s1, s2):
-        if share.id not in b.listing.page_keys:
-            b.view_actions.share_id.value = share.id
-            b.view_actions.find_share.click()
-            assert not b.banner.is_error, b.banner.message
+    assert not b.banner.is_error, b.banner.message
+    # The view lists what the server lists: no share id to type in.
+    assert set(b.view_actions.children) == {b.view_actions.accept, b.view_actions.decline}
+    b.filter_box.value = unique  # other tests share marie's account
+    assert set(b.listing.page_keys) == {s1.id, s2.id}
     b.state_filter.value = "pending"
-    assert {s1.id, s2.id} <= set(b.listing.page_keys)
+    assert set(b.listing.page_keys) == {s1.id, s2.id}
     label = b.listing.labels[b.listing.page_keys.index(s1.id)].replace("\u00a0", " ")
     assert label.startswith("pending") and f"{unique}-acc" in label and "einstein" in label
+    assert "Viewer" in label
 
     b.listing.select_keys([s1.id])
     b.view_actions.accept.click()
     assert not b.banner.is_error, b.banner.message
-    assert marie.shares.get_received(s1.id).state == "accepted"
     assert s1.id not in b.listing.page_keys  # the pending filter hides it now
     b.state_filter.value = "accepted"
-    assert b.listing.labels[b.listing.page_keys.index(s1.id)].startswith("accepted")
+    assert b.listing.page_keys == [s1.id]
+    assert b.listing.labels[0].startswith("accepted")
+    # The server agrees: marie's own listing says accepted, and she reads
+    # einstein's file through the path the accepted share is mounted at.
+    on_server = {rs.share.id: rs for rs in marie.shares.received()}
+    assert on_server[s1.id].state == "accepted" and on_server[s2.id].state == "pending"
+    mounted = on_server[s1.id].path
+    assert mounted and marie.transfers.read_bytes(f"{mounted}/paper.txt") == b"from einstein"
 
-    # Open goes to the mounted share, where marie reads einstein's file.
+    # Open goes to the mounted share and lists einstein's file.
     b.listing.select_keys([s1.id])
     b.toolbar.open_item.click()
     assert b.view == "files" and not b.banner.is_error, b.banner.message
-    assert b.path == marie.shares.get_received(s1.id).path and names(b) == ["paper.txt"]
-    assert marie.transfers.read_bytes(f"{b.path}/paper.txt") == b"from einstein"
+    b.filter_box.value = ""
+    assert b.path == mounted and names(b) == ["paper.txt"]
 
     b.view = "received"
+    b.filter_box.value = unique
     b.state_filter.value = "all"
     b.listing.select_keys([s2.id])
     b.view_actions.decline.click()
-    assert marie.shares.get_received(s2.id).state == "declined"
+    assert not b.banner.is_error, b.banner.message
     assert b.listing.labels[b.listing.page_keys.index(s2.id)].startswith("declined")
+    assert {rs.share.id: rs.state for rs in marie.shares.received()}[s2.id] == "declined"
 
-    # An unknown id: a message, and the view keeps working.
-    b.view_actions.share_id.value = "no-such-share"
-    b.view_actions.find_share.click()
+    # Nothing selected: a message, and the view keeps working.
+    b.listing.select_keys([])
+    b.view_actions.accept.click()
     assert b.banner.is_error
     b.toolbar.refresh.click()
-    assert not b.banner.is_error and {s1.id, s2.id} <= set(b.listing.page_keys)
+    assert not b.banner.is_error and set(b.listing.page_keys) == {s1.id, s2.id}
 
 
 def test_shared_by_me_and_public_links_views(einstein: CS3Client, folder: str) -> None:

@@ -27,6 +27,13 @@ def test_info_panel_fields_and_version_restore(einstein: CS3Client, unique: str)
     assert "Marie Curie (marie) (Viewer)" in fields["Shares"]
     assert "with password" in fields["Public links"]
     assert fields["Lock"] == "not locked"
+    # Stat gives the owner's opaque id; the panel shows who that is.
+    assert entry.owner and entry.owner != "einstein"
+    assert fields["Owner"] == "Albert Einstein (einstein)"
+    lookups = einstein.conn.calls["GetUser"]
+    p.refresh_button.click()  # the same owner again: looked up once per panel
+    assert dict(p.rows())["Owner"] == "Albert Einstein (einstein)"
+    assert einstein.conn.calls["GetUser"] == lookups
     html = html_values(p)
     assert any(f"{unique}.txt" in v and "Permissions" in v for v in html)
 

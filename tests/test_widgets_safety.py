@@ -99,16 +99,26 @@ def test_names_with_html_are_escaped_everywhere(hostile: RevadServer) -> None:
         marie_account = AccountPanel(client=marie)
         received = Browser(client=marie, threaded=False)
         share_id = einstein.shares.list(f"{folder}/{SCRIPT}.txt")[0].id
-        received.add_received_by_id(share_id)
+        received.view = "received"
+        assert not received.banner.is_error, received.banner.message
+        # A Select label is plain text: the name is there as typed, control-free.
+        row = received.listing.labels[received.listing.page_keys.index(share_id)]
+        assert f"{SCRIPT}.txt" in row.replace("\u00a0", " ")
+
+        marie.transfers.upload(b"mine", "/home/mine.txt")
+        marie_info = InfoPanel("/home/mine.txt", client=marie)
+        assert dict(marie_info.rows())["Owner"] == f"{MARIE} (marie)"  # plain text here
 
         values: list[str] = []
-        for root in (app, marie_account, received):
+        for root in (app, marie_account, received, marie_info):
             values += _check_escaped(root)
         joined = "\n".join(values)
         # The names did reach the front end: escaped.
         assert "&lt;img src=x onerror=alert(1)&gt;" in joined
         assert "&lt;svg onload=alert(3)&gt;.txt" in joined
         assert "Marie &lt;b onmouseover=alert(2)&gt;Curie&lt;/b&gt;" in joined  # info + account
+        owner_html = "\n".join(html_values(marie_info))
+        assert "Marie &lt;b onmouseover=alert(2)&gt;Curie&lt;/b&gt; (marie)" in owner_html
         # Plain-text places (Select labels, Labels) carry them as text.
         assert any(IMG in label for label in b.breadcrumb.visible_segments)
         assert any(MARIE in label for label in app.share.result_labels)

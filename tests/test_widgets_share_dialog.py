@@ -42,7 +42,7 @@ def test_search_is_debounced_then_share_and_change_role(
     assert [(s.grantee.name, s.role) for s in shares] == [("marie", "Viewer")]
     assert marie.shares.get_received(shares[0].id).state == "pending"
     row = d.grantee_row("marie")
-    assert row.role.value == "Viewer" and row.name.value == "Marie Curie (marie)"
+    assert row.role.value == "Viewer" and row.name.value == "\U0001f464 Marie Curie (marie)"
 
     row.role.value = "Editor"  # what the front end sends when the dropdown changes
     assert not d.banner.is_error, d.banner.message

@@ -53,13 +53,15 @@ class AccountPanel(w.VBox):
         self.quota: Quota | None = None
         self.details = w.HTML()
         self.quota_bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, description="Quota",
-                                         layout=w.Layout(width="22em"))
+                                         layout=w.Layout(flex="1 1 14em", width="auto"))
         self.quota_label = w.Label()
         self.reconnect_button = w.Button(description="Reconnect", icon="plug",
                                          layout=w.Layout(width="9em"))
         super().__init__(**kwargs)
         self.children = [self.banner, self.details,
-                         w.HBox([self.quota_bar, self.quota_label]), self.reconnect_button]
+                         w.HBox([self.quota_bar, self.quota_label],
+                                layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                         self.reconnect_button]
         self.add_class("cs3w-account-panel")
         self.reconnect_button.on_click(lambda _b: self.reconnect())
         self.client: CS3Client | None = None

@@ -35,15 +35,20 @@ class CS3App(w.HBox):
             super().__init__([self.banner], **kwargs)
             return
         browser_kwargs = {k: kwargs.pop(k) for k in ("page_size", "threaded") if k in kwargs}
-        self.browser = Browser(path, client=self.client, layout=w.Layout(width="62%"),
+        # Side by side where there is room (about 3:2), stacked where there is
+        # not. min_width 0: a flex item otherwise never gets narrower than its
+        # content (the listing's long monospace rows) and slides under the tabs.
+        self.browser = Browser(path, client=self.client,
+                               layout=w.Layout(flex="3 1 34em", min_width="0"),
                                **browser_kwargs)
         self.info = InfoPanel(client=self.client)
         self.share = ShareDialog(client=self.client)
         self.account = AccountPanel(client=self.client)
         self.tabs = w.Tab(children=[self.info, self.share, self.account],
-                          layout=w.Layout(width="38%"))
+                          layout=w.Layout(flex="2 1 24em", min_width="0"))
         for i, title in enumerate(TABS):
             self.tabs.set_title(i, title)
+        kwargs.setdefault("layout", w.Layout(flex_flow="row wrap", align_items="flex-start"))
         super().__init__([self.browser, self.tabs], **kwargs)
         self.add_class("cs3w-app")
         self.browser.observe(self._on_selection, names="selected")

@@ -32,9 +32,11 @@ class Breadcrumb(w.VBox):
         self._buttons: list[w.Button] = []
         self._targets: list[str] = []
         self.segments = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        # Stretched rather than width 100%: 100% plus the widget's margin
+        # pokes out of a narrow column.
         self.path_box = w.Text(
             placeholder="/path/to/folder", continuous_update=False,
-            description="Path", layout=w.Layout(width="100%"),
+            description="Path", layout=w.Layout(width="auto", align_self="stretch"),
         )
         self._showing = False
         # continuous_update=False: the value arrives on Enter (or leaving the box).

@@ -23,7 +23,7 @@ from traitlets import Bool, Enum, List, Unicode, observe
 
 from ..client import paths as cs3paths
 from ..client.client import CS3Client
-from ..client.errors import CS3Error, NotFound
+from ..client.errors import CS3Error
 from ..client.models import Entry, PublicLink, ReceivedShare, RecycleItem, Share
 from . import views
 from .async_work import Worker
@@ -98,9 +98,6 @@ class Browser(w.VBox):
         self._by_path: dict[str, Entry] = {}
         self._shared_ids: set[Any] = set()
         self._linked_ids: set[Any] = set()
-        # Received shares looked up by id: Reva v1.29's ListReceivedShares
-        # lists none (its filter bug), so these are remembered and re-read.
-        self._known_received: list[str] = []
         self._items_by_key: dict[Hashable, Any] = {}
         self._local_upload: Any = None
         self._local_download: Any = None
@@ -126,8 +123,10 @@ class Browser(w.VBox):
                                         indent=False, layout=w.Layout(width="9em"))
         self.state_filter = w.Dropdown(options=list(views.RECEIVED_STATES), value="all",
                                        description="State", layout=w.Layout(width="13em"))
+        # Wraps rather than overflowing when the browser shares the width (CS3App).
         self.controls = w.HBox([self.filter_box, self.sort_dropdown, self.order_toggle,
-                                self.hidden_toggle, self.state_filter])
+                                self.hidden_toggle, self.state_filter],
+                               layout=w.Layout(flex_flow="row wrap"))
         self.prompt = Prompt()
         self.confirm = Confirm()
         self.listing = PagedListing(page_size=page_size, visible_rows=visible_rows)
@@ -194,7 +193,6 @@ class Browser(w.VBox):
         a = self.view_actions
         a.accept.on_click(lambda _b: self.accept_selected())
         a.decline.on_click(lambda _b: self.decline_selected())
-        a.find_share.on_click(lambda _b: self.add_received_by_id(a.share_id.value))
         a.remove_share.on_click(lambda _b: self._ask_remove_shares())
         a.show_url.on_click(lambda _b: self.show_link_url())
         a.delete_link.on_click(lambda _b: self._ask_delete_links())
@@ -717,7 +715,7 @@ class Browser(w.VBox):
         client = self._require_client()
         items: list[Any]
         if view == "received":
-            items = self._received_shares(client)
+            items = client.shares.received()
         elif view == "shared":
             items = client.shares.resolve_paths(client.shares.list())
         elif view == "links":
@@ -763,36 +761,6 @@ class Browser(w.VBox):
             if previous:
                 self.listing.select_keys(previous)
         self._sync_selected()
-
-    def _received_shares(self, client: CS3Client) -> list[ReceivedShare]:
-        """What the server lists, plus the shares added by id (re-read by id)."""
-        items = list(client.shares.received())
-        listed = {rs.share.id for rs in items}
-        for sid in list(self._known_received):
-            if sid in listed:
-                continue
-            try:
-                items.append(client.shares.get_received(sid))
-            except NotFound:
-                self._known_received.remove(sid)  # removed by its owner
-        return items
-
-    @guarded
-    def add_received_by_id(self, share_id: str) -> None:
-        """Show a share made with me, by its id (for servers that do not list them)."""
-        client = self._require_client()
-        share_id = share_id.strip()
-        if not share_id:
-            raise UserInputError("Type the share id its owner gave you")
-        rs = client.shares.get_received(share_id)
-        if share_id not in self._known_received:
-            self._known_received.append(share_id)
-        self.view_actions.share_id.value = ""
-        if self.view != "received":
-            self._switch_view("received")
-        self._load_view("received")
-        self.listing.select_keys([rs.share.id])
-        self.banner.success(f"Found {rs.name or rs.share.id} ({rs.state})")
 
     def _selected_items(self, kind: type) -> list[Any]:
         chosen = [self._items_by_key[k] for k in self.listing.selected_keys
@@ -918,22 +886,21 @@ class _ViewActions(w.HBox):
     def __init__(self, **kwargs: Any) -> None:
         self.accept = w.Button(description="Accept", icon="check", button_style="success")
         self.decline = w.Button(description="Decline", icon="times")
-        self.share_id = w.Text(placeholder="share id from its owner",
-                               layout=w.Layout(width="20em"))
-        self.find_share = w.Button(description="Add by id", icon="search")
         self.remove_share = w.Button(description="Remove share", icon="trash")
         self.show_url = w.Button(description="Show URL", icon="link")
-        self.url = w.Text(description="URL", layout=w.Layout(width="40em", display="none"))
+        self.url = w.Text(description="URL", layout=w.Layout(flex="1 1 20em", width="auto",
+                                                              display="none"))
         self.delete_link = w.Button(description="Delete link", icon="trash")
         self.restore = w.Button(description="Restore", icon="undo", button_style="success")
         self.purge = w.Button(description="Purge", icon="trash", button_style="danger")
         self.empty_trash = w.Button(description="Empty trash", icon="trash")
         self._groups = {
-            "received": [self.accept, self.decline, self.share_id, self.find_share],
+            "received": [self.accept, self.decline],
             "shared": [self.remove_share],
             "links": [self.show_url, self.delete_link, self.url],
             "trash": [self.restore, self.purge, self.empty_trash],
         }
+        kwargs.setdefault("layout", w.Layout(flex_flow="row wrap"))
         super().__init__(**kwargs)
         self.show("files")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
-from ..client.errors import CS3Error
+from ..client.errors import CS3Error, NotFound
 from ..client.models import Entry, Lock, PublicLink, Share, Version
 from .connecting import resolve_client
 from .errors_ui import StatusBanner, UserInputError, guarded, log
@@ -26,10 +27,11 @@ class _VersionRow(w.HBox):
         self.version = version
         self.label = w.Label(
             plain(f"{local_time(version.mtime, seconds=True)}  \u00b7  {human_size(version.size)}"),
-            layout=w.Layout(width="22em"),
+            layout=w.Layout(flex="1 1 14em", width="auto"),
         )
-        self.restore = w.Button(description="Restore", icon="undo", layout=w.Layout(width="8em"))
-        super().__init__([self.label, self.restore])
+        self.restore = w.Button(description="Restore", icon="undo", layout=w.Layout(width="auto"))
+        super().__init__([self.label, self.restore],
+                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.restore.on_click(lambda _b: panel.restore_version(version.key))
 
 
@@ -48,6 +50,9 @@ class InfoPanel(w.VBox):
         self.links: list[PublicLink] = []
         self.lock: Lock | None = None
         self.versions: list[Version] = []
+        self.owner = ""  # the owner as shown: "Display Name (username)" when known
+        # Owner id -> label: a folder's files share one owner, so one lookup.
+        self._owner_labels: dict[str, str] = {}
         self.details = w.HTML()
         self.versions_box = w.VBox()
         self.refresh_button = w.Button(description="Refresh", icon="refresh",
@@ -91,8 +96,47 @@ class InfoPanel(w.VBox):
             lambda: client.locks.get_lock(entry.path), None)
         self.versions = [] if entry.is_dir else self._optional(
             lambda: client.files.versions(entry.path), [])
+        self.owner = self._owner_label(client, entry.owner)
         self._render()
         self.banner.clear()
+
+    def _owner_label(self, client: CS3Client, owner_id: str) -> str:
+        """``Display Name (username)`` of the owner, whose id is all a Stat gives.
+
+        ``Entry.owner`` holds only the owner's opaque id (no identity
+        provider): ask with an empty idp first (Reva's user managers then
+        match any), then with mine (the usual case of one site). A user the
+        server cannot resolve shows as the id.
+        """
+        if not owner_id:
+            return ""
+        if owner_id in self._owner_labels:
+            return self._owner_labels[owner_id]
+        try:
+            for idp in self._owner_idps(client):
+                try:
+                    label = client.identity.get_user_by_id(idp, owner_id).label
+                except NotFound:
+                    continue
+                self._owner_labels[owner_id] = label
+                return label
+        except CS3Error as exc:
+            # Not an answer about the user (e.g. the server is busy): show
+            # the id this time and ask again on the next load.
+            log.debug("info panel: owner lookup failed: %s", exc)
+            return owner_id
+        self._owner_labels[owner_id] = owner_id  # no such user: the id it is
+        return owner_id
+
+    @staticmethod
+    def _owner_idps(client: CS3Client) -> Iterator[str]:
+        yield ""
+        try:
+            mine = client.identity.whoami().idp
+        except CS3Error:
+            return
+        if mine:
+            yield mine
 
     @staticmethod
     def _optional(fetch: Any, default: Any) -> Any:
@@ -127,7 +171,7 @@ class InfoPanel(w.VBox):
             ("MIME type", e.mime_type or "\u2014"),
             ("Size", f"{human_size(e.size)} ({e.size:,} bytes)"),
             ("Modified", local_time(e.mtime, seconds=True)),
-            ("Owner", e.owner or "\u2014"),
+            ("Owner", self.owner or e.owner or "\u2014"),
             ("Id", str(e.id) if e.id else "\u2014"),
             ("Etag", e.etag or "\u2014"),
             ("Permissions", ", ".join(sorted(e.permissions)) or "\u2014"),

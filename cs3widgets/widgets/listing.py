@@ -51,7 +51,8 @@ class PagedListing(w.VBox):
         self._callbacks: list[Callable[[list[Hashable]], None]] = []
         self.header = w.HTML()
         self.select = w.SelectMultiple(options=[], rows=visible_rows,
-                                       layout=w.Layout(width="100%"))
+                                       # stretched: 100% plus margins would overflow
+                                       layout=w.Layout(width="auto", align_self="stretch"))
         self.prev_button = w.Button(description="\u25c0 Prev", layout=w.Layout(width="7em"))
         self.next_button = w.Button(description="Next \u25b6", layout=w.Layout(width="7em"))
         self.page_label = w.Label()

@@ -42,25 +42,49 @@ def expiry_datetime(day: date | None) -> datetime | None:
     return datetime.combine(day, dtime(23, 59, 59)).astimezone()
 
 
+def _grow(basis: str, min_width: str | None = None) -> w.Layout:
+    """A control that shares a wrapping row: starts at ``basis`` and grows/shrinks.
+
+    The dialog often sits in a narrow side panel (~450px); fixed widths
+    there are cut off, so every row wraps and its controls flex instead.
+    """
+    return w.Layout(flex=f"1 1 {basis}", width="auto", min_width=min_width or basis)
+
+
+def _full_width() -> w.Layout:
+    """The column's whole width, margins included (``100%`` plus margins would overflow)."""
+    return w.Layout(width="auto", align_self="stretch")
+
+
+def _row(children: Sequence[w.Widget], **layout: str) -> w.HBox:
+    """An HBox whose children wrap onto the next line when the panel is narrow."""
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap",
+                                                  align_items="center", **layout))
+
+
 def _role_options(is_dir: bool) -> list[tuple[str, str]]:
     return [(f"{name} (folders)" if name in FOLDER_ONLY else name, name)
             for name in ROLES if is_dir or name not in FOLDER_ONLY]
 
 
 class _GranteeRow(w.HBox):
-    """``[Marie Curie (marie)] [Editor ▾] [Remove]`` for one share."""
+    """``[👤 Marie Curie (marie)] [Editor ▾] [Remove]`` for one share."""
 
     def __init__(self, dialog: ShareDialog, share: Share, role_options: list[tuple[str, str]]):
         self.share = share
-        self.name = w.Label(value=plain(share.grantee.label), layout=w.Layout(width="18em"))
-        self.kind = w.Label(value=share.grantee.kind, layout=w.Layout(width="4em"))
+        # The kind as an icon (as in the search results): a narrow panel has
+        # no room for a column of "user"/"group".
+        icon = "\U0001f465" if share.grantee.kind == "group" else "\U0001f464"
+        label = plain(f"{icon} {share.grantee.label}")
+        self.name = w.Label(value=label, layout=_grow("10em"), tooltip=label)
         options = list(role_options)
         if share.role not in {v for _, v in options}:
             options.append((plain(share.role), share.role))  # "Custom" or a folder-only role
-        self.role = w.Dropdown(options=options, value=share.role, layout=w.Layout(width="11em"))
+        self.role = w.Dropdown(options=options, value=share.role, layout=_grow("8em"))
         self.expires = w.Label(value=local_time(share.expiration))
-        self.remove = w.Button(description="Remove", icon="times", layout=w.Layout(width="7em"))
-        super().__init__([self.name, self.kind, self.role, self.expires, self.remove])
+        self.remove = w.Button(description="Remove", icon="times", layout=w.Layout(width="auto"))
+        super().__init__([self.name, self.role, self.expires, self.remove],
+                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.role.observe(lambda c: dialog.change_role(share.id, c["new"]), names="value")
         self.remove.on_click(lambda _b: dialog.remove_share(share.id))
 
@@ -70,7 +94,7 @@ class _LinkRow(w.HBox):
 
     def __init__(self, dialog: ShareDialog, link: PublicLink):
         self.link = link
-        self.url = w.Text(value=link.url or link.token, layout=w.Layout(width="26em"),
+        self.url = w.Text(value=link.url or link.token, layout=_grow("14em", "10em"),
                           tooltip="Select and copy")
         lock = " \U0001f512" if link.password_protected else ""
         details = f"{link.role}{lock}"
@@ -80,8 +104,9 @@ class _LinkRow(w.HBox):
             # Reva v1 names an unnamed link after its token: not worth repeating.
             details += f" \u00b7 {link.display_name}"
         self.details = w.Label(value=plain(details))
-        self.delete = w.Button(description="Delete", icon="trash", layout=w.Layout(width="7em"))
-        super().__init__([self.url, self.details, self.delete])
+        self.delete = w.Button(description="Delete", icon="trash", layout=w.Layout(width="auto"))
+        super().__init__([self.url, self.details, self.delete],
+                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.delete.on_click(lambda _b: dialog.delete_link(link.id))
 
 
@@ -116,35 +141,36 @@ class ShareDialog(w.VBox):
         self.title = w.HTML()
         # -- users and groups -------------------------------------------------
         self.search = w.Text(placeholder="Search users and groups\u2026",
-                             continuous_update=True, layout=w.Layout(width="22em"))
-        self.results = w.Select(options=[], rows=5, layout=w.Layout(width="22em"))
+                             continuous_update=True, layout=_full_width())
+        self.results = w.Select(options=[], rows=5, layout=_full_width())
         self.role = w.Dropdown(options=_role_options(True), value="Viewer", description="Role",
-                               layout=w.Layout(width="16em"))
-        self.expiry = w.DatePicker(description="Expires", value=None)
+                               layout=_grow("13em"))
+        self.expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
         self.share_button = w.Button(description="Share", icon="share-alt",
-                                     button_style="primary")
+                                     button_style="primary", layout=w.Layout(width="auto"))
         self.grantees = w.VBox()
         # -- public links ----------------------------------------------------
         self.link_role = w.Dropdown(options=_role_options(True), value="Viewer",
-                                    description="Role", layout=w.Layout(width="16em"))
+                                    description="Role", layout=_grow("13em"))
         self.link_password = w.Password(placeholder="optional password",
-                                        description="Password")
-        self.link_expiry = w.DatePicker(description="Expires", value=None)
-        self.link_name = w.Text(placeholder="optional name", description="Name")
+                                        description="Password", layout=_grow("13em"))
+        self.link_expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
+        self.link_name = w.Text(placeholder="optional name", description="Name",
+                                layout=_grow("13em"))
         self.link_button = w.Button(description="Create link", icon="link",
-                                    button_style="primary")
+                                    button_style="primary", layout=w.Layout(width="auto"))
         self.link_list = w.VBox()
         # -- federated (OCM) -----------------------------------------------
         self.remote_users = w.Dropdown(options=[], description="Remote user",
-                                       layout=w.Layout(width="24em"))
+                                       layout=_grow("18em"))
         self.ocm_role = w.Dropdown(options=[("Viewer", "Viewer"), ("Editor", "Editor")],
-                                   value="Viewer", description="Role",
-                                   layout=w.Layout(width="16em"))
-        self.ocm_button = w.Button(description="Share with remote user", icon="globe")
+                                   value="Viewer", description="Role", layout=_grow("13em"))
+        self.ocm_button = w.Button(description="Share with remote user", icon="globe",
+                                   layout=w.Layout(width="auto"))
         self.ocm_list = w.VBox()
         self.ocm_section = w.VBox([
             w.HTML("<b>Other sites (federated)</b>"),
-            w.HBox([self.remote_users, self.ocm_role, self.ocm_button]),
+            _row([self.remote_users, self.ocm_role, self.ocm_button]),
             self.ocm_list,
         ], layout=w.Layout(display="none"))
 
@@ -152,12 +178,14 @@ class ShareDialog(w.VBox):
         self.children = [
             self.banner, self.title,
             w.HTML("<b>Share with people and groups</b>"),
-            w.HBox([w.VBox([self.search, self.results]),
-                    w.VBox([self.role, self.expiry, self.share_button])]),
+            self.search,
+            self.results,
+            _row([self.role, self.expiry, self.share_button]),
             self.grantees,
             w.HTML("<b>Public links</b>"),
-            w.HBox([w.VBox([self.link_role, self.link_password]),
-                    w.VBox([self.link_expiry, self.link_name]), self.link_button]),
+            _row([self.link_role, self.link_expiry]),
+            _row([self.link_password, self.link_name]),
+            _row([self.link_button]),
             self.link_list,
             self.ocm_section,
         ]
@@ -199,7 +227,9 @@ class ShareDialog(w.VBox):
         kind = "folder" if entry.is_dir else "file"
         options = _role_options(entry.is_dir)
         with self.hold_sync():
-            self.title.value = f"<h4>Share {esc(kind)} <code>{esc(entry.path)}</code></h4>"
+            # A long path breaks anywhere rather than widening the panel.
+            self.title.value = (f"<h4>Share {esc(kind)} <code style='overflow-wrap:anywhere'>"
+                                f"{esc(entry.path)}</code></h4>")
             self.role.options = options
             self.role.value = "Viewer"
             self.link_role.options = options
