@@ -13,8 +13,8 @@ import ipywidgets as w
 from ..client.client import CS3Client
 from ..client.errors import CS3Error
 from ..client.models import Quota, User
-from .connecting import resolve_client
-from .errors_ui import StatusBanner, UserInputError, guarded, log
+from .connecting import ClientHolder
+from .errors_ui import StatusBanner, guarded, log
 from .formatting import html_table, human_size, local_time
 
 
@@ -42,7 +42,7 @@ def token_expiry(client: CS3Client) -> datetime | None:
     return datetime.fromtimestamp(float(expires), tz=timezone.utc)
 
 
-class AccountPanel(w.VBox):
+class AccountPanel(ClientHolder, w.VBox):
     """Display name, username, mail, identity provider, groups, quota bar,
     gateway, auth mode, token expiry, and a Reconnect button."""
 
@@ -64,18 +64,9 @@ class AccountPanel(w.VBox):
                          self.reconnect_button]
         self.add_class("cs3w-account-panel")
         self.reconnect_button.on_click(lambda _b: self.reconnect())
-        self.client: CS3Client | None = None
-        try:
-            self.client = resolve_client(client)
-        except Exception as exc:
-            self.banner.error(exc)
+        if not self._connect(client):
             return
         self.load()
-
-    def _require_client(self) -> CS3Client:
-        if self.client is None:
-            raise UserInputError("Not connected: configure the gateway and create the widget again")
-        return self.client
 
     @guarded
     def load(self) -> None:

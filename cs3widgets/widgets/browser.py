@@ -28,7 +28,7 @@ from ..client.models import Entry, PublicLink, ReceivedShare, RecycleItem, Share
 from . import views
 from .async_work import Worker
 from .breadcrumb import Breadcrumb
-from .connecting import resolve_client
+from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded
 from .formatting import esc, human_size
 from .listing import PagedListing
@@ -59,7 +59,7 @@ def _call_user_callback(fn: Callable[..., Any], widget: Any) -> None:
         fn()
 
 
-class Browser(w.VBox):
+class Browser(ClientHolder, w.VBox):
     """A file browser for a CS3 storage.
 
     ``Browser()`` connects with :func:`cs3widgets.connect` (config files and
@@ -151,11 +151,7 @@ class Browser(w.VBox):
         self._wire()
 
         # -- connect and show the start folder ---------------------------
-        self.client: CS3Client | None = None
-        try:
-            self.client = resolve_client(client)
-        except Exception as exc:
-            self.banner.error(exc)
+        if not self._connect(client):
             return
         self.show_hidden = show_hidden
         start = path
@@ -209,11 +205,6 @@ class Browser(w.VBox):
     def entries(self) -> list[Entry]:
         """Entries of the current folder after filter and sort (every page)."""
         return list(self.listing.items) if self.view == "files" else []
-
-    def _require_client(self) -> CS3Client:
-        if self.client is None:
-            raise UserInputError("Not connected: configure the gateway and create the widget again")
-        return self.client
 
     # ------------------------------------------------------------ navigation
     @guarded

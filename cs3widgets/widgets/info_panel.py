@@ -11,8 +11,8 @@ from traitlets import Unicode, observe
 from ..client.client import CS3Client
 from ..client.errors import CS3Error, NotFound
 from ..client.models import Entry, Lock, PublicLink, Share, Version
-from .connecting import resolve_client
-from .errors_ui import StatusBanner, UserInputError, guarded, log
+from .connecting import ClientHolder
+from .errors_ui import StatusBanner, guarded, log
 from .formatting import html_table, human_size, local_time, plain
 from .widget_tree import close_tree
 
@@ -35,7 +35,7 @@ class _VersionRow(w.HBox):
         self.restore.on_click(lambda _b: panel.restore_version(version.key))
 
 
-class InfoPanel(w.VBox):
+class InfoPanel(ClientHolder, w.VBox):
     """Name, path, type, MIME, size, times, owner, ids, permissions, shares,
     links, lock holder and versions (with restore) of ``path``."""
 
@@ -62,21 +62,12 @@ class InfoPanel(w.VBox):
                          self.versions_box, self.refresh_button]
         self.add_class("cs3w-info-panel")
         self.refresh_button.on_click(lambda _b: self.load())
-        self.client: CS3Client | None = None
-        try:
-            self.client = resolve_client(client)
-        except Exception as exc:
-            self.banner.error(exc)
+        if not self._connect(client):
             return
         if path:
             self.path = path
         else:
             self.details.value = "<i>Select a file or folder.</i>"
-
-    def _require_client(self) -> CS3Client:
-        if self.client is None:
-            raise UserInputError("Not connected: configure the gateway and create the widget again")
-        return self.client
 
     @observe("path")
     def _path_changed(self, change: dict) -> None:

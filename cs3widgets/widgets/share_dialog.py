@@ -26,7 +26,7 @@ from ..client.client import CS3Client
 from ..client.errors import CS3Error, Unimplemented
 from ..client.models import Entry, Group, OCMShare, PublicLink, RemoteUser, Share, User
 from ..client.roles import FOLDER_ONLY, ROLES
-from .connecting import resolve_client
+from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded, log
 from .formatting import esc, local_time, plain
 from .widget_tree import close_tree
@@ -110,7 +110,7 @@ class _LinkRow(w.HBox):
         self.delete.on_click(lambda _b: dialog.delete_link(link.id))
 
 
-class ShareDialog(w.VBox):
+class ShareDialog(ClientHolder, w.VBox):
     """Share ``path`` with users and groups, by public link, or with other sites."""
 
     #: The file or folder being shared. Set it to switch resource.
@@ -195,21 +195,12 @@ class ShareDialog(w.VBox):
         self.link_button.on_click(lambda _b: self.create_link())
         self.ocm_button.on_click(lambda _b: self.share_remote())
 
-        self.client: CS3Client | None = None
-        try:
-            self.client = resolve_client(client)
-        except Exception as exc:
-            self.banner.error(exc)
+        if not self._connect(client):
             return
         if path:
             self.path = path
         else:
             self.title.value = "<i>Select a file or folder to share.</i>"
-
-    def _require_client(self) -> CS3Client:
-        if self.client is None:
-            raise UserInputError("Not connected: configure the gateway and create the widget again")
-        return self.client
 
     # ------------------------------------------------------------ loading
     @observe("path")
