@@ -17,7 +17,6 @@ The aim is ours/curl >= 0.9 and a peak RSS growth under 64 MiB.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -30,8 +29,8 @@ from pathlib import Path
 
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.client.transfers import DEFAULT_CHUNK_SIZE, Transfers
+from cs3widgets.devserver.datagen import MiB, sha256_file, write_random
 
-MiB = 1024 * 1024
 _UNITS = {"": 1, "K": 1024, "M": MiB, "G": 1024 * MiB, "T": 1024 * 1024 * MiB}
 
 
@@ -60,25 +59,6 @@ def reset_hwm() -> bool:
         return False
 
 
-def make_file(path: Path, size: int) -> str:
-    """Random content written in 1 MiB blocks; returns its sha256."""
-    digest = hashlib.sha256()
-    with open(path, "wb") as f:
-        left = size
-        while left:
-            block = os.urandom(min(MiB, left))
-            digest.update(block)
-            f.write(block)
-            left -= len(block)
-    return digest.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(MiB):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def curl(args: list[str], header_file: Path) -> float:
@@ -105,7 +85,7 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
     home = client.identity.home()
     src = workdir / "source.bin"
     print(f"writing {size / MiB:.0f} MiB of random data ...", flush=True)
-    expected = make_file(src, size)
+    expected = write_random(src, size)
     headers_file = workdir / "headers"
     base = f"{home}/cs3w-bench-{os.getpid()}"
     t.files.mkdir(base, exist_ok=True)

@@ -12,8 +12,7 @@ import pytest
 from cs3widgets.client import AlreadyExists, CS3Client, InvalidName, NotFound, TransferError
 from cs3widgets.client.errors import Conflict
 from cs3widgets.client.transfers import Transfers, UploadInterrupted
-
-MiB = 1024 * 1024
+from cs3widgets.devserver.datagen import MiB, sha256_file, write_random
 
 
 @pytest.fixture()
@@ -24,25 +23,6 @@ def folder(einstein: CS3Client, unique: str) -> str:
     return path
 
 
-def write_random(path: Path, size: int) -> str:
-    """Write ``size`` random bytes to ``path`` in 1 MiB blocks; return the sha256."""
-    digest = hashlib.sha256()
-    with open(path, "wb") as f:
-        left = size
-        while left:
-            block = os.urandom(min(MiB, left))
-            digest.update(block)
-            f.write(block)
-            left -= len(block)
-    return digest.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(MiB):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def names_in(client: CS3Client, folder: str) -> set[str]:
