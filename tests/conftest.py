@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from cs3widgets.client import BasicAuth, CS3Client
-from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig
+from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig, ocm_pair
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,15 @@ def revad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def ocm_sites(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RevadServer, RevadServer]]:
+    """Two OCM-enabled sites that trust each other, fresh per module (invites are one-shot)."""
+    with ocm_pair(tmp_path_factory.mktemp("ocm")) as pair:
+        yield pair
 
 
 @pytest.fixture()

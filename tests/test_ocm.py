@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from cs3widgets.client import BasicAuth, CS3Client
@@ -13,27 +9,7 @@ from cs3widgets.client.errors import TransferError
 from cs3widgets.client.files import Files
 from cs3widgets.client.ocm import OCMNotEnabled
 from cs3widgets.client.transfers import Transfers
-from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig
-
-
-@pytest.fixture(scope="module")
-def two_sites() -> Iterator[tuple[RevadServer, RevadServer]]:
-    """Two OCM-enabled sites that trust each other (ports known before either starts)."""
-    a = SiteConfig(root=Path(tempfile.mkdtemp(prefix="cs3w-ocm-a-")), name="site-a", ocm=True)
-    # Different host names: Reva's provider authorizer ignores ports.
-    b = SiteConfig(
-        root=Path(tempfile.mkdtemp(prefix="cs3w-ocm-b-")), name="site-b", ocm=True, host="localhost"
-    )
-    sa, sb = RevadServer(a, peers=[b]), RevadServer(b, peers=[a])
-    sa.start()
-    try:
-        sb.start()
-        try:
-            yield sa, sb
-        finally:
-            sb.stop()
-    finally:
-        sa.stop()
+from cs3widgets.devserver import DEMO_USERS, RevadServer
 
 
 def _client(server: RevadServer, username: str) -> CS3Client:
@@ -48,8 +24,8 @@ def test_ocm_off_gives_a_clear_error(einstein: CS3Client) -> None:
         einstein.ocm.remote_users()
 
 
-def test_ocm_flow_end_to_end(two_sites: tuple[RevadServer, RevadServer], unique: str) -> None:
-    sa, sb = two_sites
+def test_ocm_flow_end_to_end(ocm_sites: tuple[RevadServer, RevadServer], unique: str) -> None:
+    sa, sb = ocm_sites
     with _client(sa, "einstein") as einstein, _client(sb, "marie") as marie:
         invite = einstein.ocm.generate_invite("for marie")
         assert invite.token

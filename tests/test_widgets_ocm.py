@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from cs3widgets.client import BasicAuth, CS3Client
-from cs3widgets.devserver import RevadServer, SiteConfig
+from cs3widgets.devserver import RevadServer
 from cs3widgets.widgets import ShareDialog
 
 
-@pytest.fixture(scope="module")
-def two_sites() -> Iterator[tuple[RevadServer, RevadServer]]:
-    """Two OCM-enabled sites that trust each other."""
-    a = SiteConfig(root=Path(tempfile.mkdtemp(prefix="cs3w-wocm-a-")), name="site-a", ocm=True)
-    b = SiteConfig(root=Path(tempfile.mkdtemp(prefix="cs3w-wocm-b-")), name="site-b", ocm=True,
-                   host="localhost")
-    sa, sb = RevadServer(a, peers=[b]), RevadServer(b, peers=[a])
-    sa.start()
-    try:
-        sb.start()
-        try:
-            yield sa, sb
-        finally:
-            sb.stop()
-    finally:
-        sa.stop()
-
-
-def test_share_with_a_remote_user(two_sites: tuple[RevadServer, RevadServer], unique: str) -> None:
-    sa, sb = two_sites
+def test_share_with_a_remote_user(
+    ocm_sites: tuple[RevadServer, RevadServer], unique: str
+) -> None:
+    sa, sb = ocm_sites
     with CS3Client(sa.gateway, BasicAuth("einstein", "relativity")) as einstein, \
             CS3Client(sb.gateway, BasicAuth("marie", "radioactivity")) as marie:
         marie.ocm.accept_invite(einstein.ocm.generate_invite("for marie"), sa.site.domain)

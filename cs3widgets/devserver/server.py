@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -153,3 +155,20 @@ class RevadServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def ocm_pair(root: Path) -> Iterator[tuple[RevadServer, RevadServer]]:
+    """Two OCM-enabled sites under ``root`` that trust each other.
+
+    Both configs exist (with their ports) before either site starts, since
+    each names the other as a trusted provider. The second site is called
+    "localhost": Reva's provider authorizer compares host names, not ports.
+    """
+    a = SiteConfig(root=root / "site-a", name="site-a", ocm=True)
+    b = SiteConfig(root=root / "site-b", name="site-b", ocm=True, host="localhost")
+    for site in (a, b):
+        site.root.mkdir(parents=True, exist_ok=True)
+    sa, sb = RevadServer(a, peers=[b]), RevadServer(b, peers=[a])
+    with sa, sb:
+        yield sa, sb
