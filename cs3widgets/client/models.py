@@ -12,6 +12,11 @@ from datetime import datetime
 from enum import Enum
 
 
+def display_label(display_name: str, name: str) -> str:
+    """How people and groups are shown: "Display Name (name)", or just the name."""
+    return f"{display_name} ({name})" if display_name else name
+
+
 class EntryType(str, Enum):
     """What a storage entry is."""
 
@@ -81,7 +86,7 @@ class User:
     @property
     def label(self) -> str:
         """How to show the user: "Display Name (username)"."""
-        return f"{self.display_name} ({self.username})" if self.display_name else self.username
+        return display_label(self.display_name, self.username)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class Group:
     @property
     def label(self) -> str:
         """How to show the group."""
-        return f"{self.display_name} ({self.name})" if self.display_name else self.name
+        return display_label(self.display_name, self.name)
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ class Grantee:
     @property
     def label(self) -> str:
         """How to show the grantee."""
-        return f"{self.display_name} ({self.name})" if self.display_name else self.name
+        return display_label(self.display_name, self.name)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cs3widgets.devserver.config import free_port
+from cs3widgets.devserver.processes import stop_process_group
 
 #: The front ends, as the tests name them.
 FRONTENDS = ("lab", "notebook7", "nbclassic", "voila")
@@ -169,17 +169,7 @@ class FrontendServer:
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM the server's process group (it shuts its kernels down), then SIGKILL."""
         proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout)
+        stop_process_group(proc, timeout)
 
     def __enter__(self) -> FrontendServer:
         return self.start()
