@@ -268,7 +268,8 @@ func (f *enforcingFS) ListFolder(ctx context.Context, ref *provider.Reference, m
 	return out, nil
 }
 
-func (f *enforcingFS) CreateDir(ctx context.Context, ref *provider.Reference) error {
+// requireCreate checks that the caller may create the resource ref names.
+func (f *enforcingFS) requireCreate(ctx context.Context, ref *provider.Reference, n need) error {
 	u, err := caller(ctx)
 	if err != nil {
 		return err
@@ -277,22 +278,18 @@ func (f *enforcingFS) CreateDir(ctx context.Context, ref *provider.Reference) er
 	if err != nil {
 		return err
 	}
-	if err := f.checkCreate(ctx, u, p, needMkdir); err != nil {
+	return f.checkCreate(ctx, u, p, n)
+}
+
+func (f *enforcingFS) CreateDir(ctx context.Context, ref *provider.Reference) error {
+	if err := f.requireCreate(ctx, ref, needMkdir); err != nil {
 		return err
 	}
 	return f.inner.CreateDir(ctx, ref)
 }
 
 func (f *enforcingFS) TouchFile(ctx context.Context, ref *provider.Reference) error {
-	u, err := caller(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := f.resolve(ctx, ref)
-	if err != nil {
-		return err
-	}
-	if err := f.checkCreate(ctx, u, p, needUpload); err != nil {
+	if err := f.requireCreate(ctx, ref, needUpload); err != nil {
 		return err
 	}
 	return f.inner.TouchFile(ctx, ref)
