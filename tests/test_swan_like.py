@@ -121,7 +121,11 @@ def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_pat
             json.dumps({"CS3Config": {"gateway": server.gateway}})
         )
 
+        # The renewer rotates the file from the start, as SWAN's does: a
+        # loaded machine may take longer than the first token's lifetime to
+        # start JupyterLab, and the widget must follow the rotations anyway.
         renewer = Renewer(server, token_file)
+        renewer.start()
         with FrontendServer("lab", root, home, env) as lab, sync_playwright() as p:
             chromium = launch_chromium(p)
             try:
@@ -134,8 +138,7 @@ def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_pat
                 rows.filter(has_text="before.txt").wait_for()
                 page.get_by_text("LISTING ['before.txt'] token-file").wait_for()
 
-                # Partway through: the renewer starts rotating the file.
-                renewer.start()
+                # Partway through: a new file, and the first token dies.
                 me.transfers.upload(b"after\n", f"{folder}/after.txt")
                 time.sleep(max(0.0, first_expiry - time.time()) + 1.5)
                 assert renewer.rotations >= 1 and renewer.error is None
