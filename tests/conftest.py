@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig, ocm_pair
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--refresh-screenshots",
+        action="store_true",
+        help="write the browser tests' screenshots to docs/screenshots (the README's)",
+    )
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Where browser tests save screenshots: a temporary folder unless asked to refresh."""
+    if request.config.getoption("--refresh-screenshots"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,9 @@ shows ``CS3App`` on a folder prepared on the live revad; the tests then click
 through it as a user would and check the server. A file whose name is an
 HTML/JS payload must show as text and run nothing: any page dialog, any
 request for the payload's image, and any console or page error after it
-appears fails the test. Screenshots of each front end go to
-``docs/screenshots/<frontend>.png`` (the README shows them).
+appears fails the test. Screenshots of each front end go to a temporary
+folder, and to ``docs/screenshots/<frontend>.png`` (the README shows them)
+only with ``pytest --refresh-screenshots``: a test run leaves the tree clean.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from cs3widgets.devserver import DEMO_USERS, RevadServer
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 #: Short enough to fit the listing's name column untruncated. ``cs3wx`` is
 #: the image URL a browser would request if it ever parsed this as HTML.
@@ -208,7 +208,7 @@ def test_payload_name_is_text_and_runs_nothing(session: Session) -> None:
     row.click()
 
 
-def test_share_dialog_shares_with_marie(session: Session) -> None:
+def test_share_dialog_shares_with_marie(session: Session, screenshot_dir: Path) -> None:
     """The Share tab shares the current folder with marie; the server agrees."""
     page = session.page
     folder = f"{session.folder}/analysis"
@@ -236,10 +236,9 @@ def test_share_dialog_shares_with_marie(session: Session) -> None:
     assert received.state == "pending"
     assert received.share.owner == "einstein"
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tidy_for_screenshot(page, session.kind)
     session.app.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / f"{session.kind}.png"))
+    page.screenshot(path=str(screenshot_dir / f"{session.kind}.png"))
     assert session.watch.dialogs == []
 
 

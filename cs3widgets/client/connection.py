@@ -17,6 +17,7 @@ from cs3.rpc.v1beta1 import code_pb2
 
 from .auth import AuthProvider
 from .errors import CS3Error, Unauthenticated, Unavailable, check, from_rpc_error, from_status
+from .wire import RawRequest
 
 DEFAULT_DEADLINE = 30.0
 USER_AGENT = "cs3widgets"
@@ -123,9 +124,15 @@ class Connection:
             raise Unavailable("the connection is closed", path=path)
         self._count(method)
         try:
-            return getattr(self.stub, method)(
-                request, timeout=deadline or self.deadline, metadata=metadata
-            )
+            call = getattr(self.stub, method)
+            if isinstance(request, RawRequest):
+                # Sent as encoded (see wire.py): no serializer of the wheel's.
+                call = self._channel.unary_unary(
+                    f"/cs3.gateway.v1beta1.GatewayAPI/{method}",
+                    response_deserializer=request.response.FromString,
+                )
+                request = request.payload
+            return call(request, timeout=deadline or self.deadline, metadata=metadata)
         except grpc.RpcError as exc:
             raise from_rpc_error(exc, address=self.gateway, path=path) from None
 

@@ -12,13 +12,14 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from . import convert
 from .connection import Connection
 from .models import Group, Quota, User
+from .wire import RawRequest, bool_field, string_field
 
 
 def _find_request(message_cls: type, query: str, **extra: bool) -> object:
-    """Build a Find{Users,Groups}Request for old and new cs3apis wheels.
+    """Build a Find{Users,Groups}Request in the shape of the installed wheel.
 
-    Older protos (the ones Reva v1 speaks) carry a ``filter`` string; newer
-    ones a repeated ``filters`` message in the same field number.
+    Older protos (the ones Reva v1.29 and v3.0.1 speak) carry a ``filter``
+    string; newer ones a repeated ``filters`` message in the same field number.
     """
     fields = message_cls.DESCRIPTOR.fields_by_name
     if "filter" in fields:
@@ -29,11 +30,19 @@ def _find_request(message_cls: type, query: str, **extra: bool) -> object:
     )
 
 
+def _legacy_find_request(query: str, skip: bool, response: type) -> RawRequest:
+    """The older shape (``filter`` string in field 2, the skip flag in field 3), by hand."""
+    return RawRequest(string_field(2, query) + bool_field(3, skip), response)
+
+
 class Identity:
     """Identity operations of a :class:`~cs3widgets.client.CS3Client`."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # Whether the server reads field 2 of Find* requests as the newer
+        # ``filters`` messages; None until a search has told (see _find).
+        self._server_filters: bool | None = None
 
     def whoami(self) -> User:
         """The authenticated user."""
@@ -59,21 +68,40 @@ class Identity:
 
     def find_users(self, query: str) -> list[User]:
         """Users whose username, display name or mail contains ``query``."""
-        query = query.strip()
-        if not query:
-            return []
-        req = _find_request(user_pb.FindUsersRequest, query, skip_fetching_user_groups=True)
-        res = self._conn.call("FindUsers", req)
-        return [convert.user(u) for u in res.users]
+        res = self._find("FindUsers", user_pb.FindUsersRequest, user_pb.FindUsersResponse, query)
+        return [convert.user(u) for u in res.users] if res else []
 
     def find_groups(self, query: str) -> list[Group]:
         """Groups whose name, display name or mail contains ``query``."""
+        res = self._find(
+            "FindGroups", group_pb.FindGroupsRequest, group_pb.FindGroupsResponse, query
+        )
+        return [convert.group(g) for g in res.groups] if res else []
+
+    def _find(self, method: str, request_cls: type, response_cls: type, query: str) -> object:
+        """Search in the shape the server reads, whatever wheel is installed.
+
+        A wheel with the older ``filter`` string sends that. A newer wheel
+        does not know which shape the server speaks: an older server reads
+        the ``filters`` message as a garbled search string and finds nothing.
+        So the first search of a client also asks, in the newer shape, for
+        the user's own username, which every server finds; no answer means
+        the server reads the older shape, which is then encoded by hand.
+        """
         query = query.strip()
         if not query:
-            return []
-        req = _find_request(group_pb.FindGroupsRequest, query, skip_fetching_members=True)
-        res = self._conn.call("FindGroups", req)
-        return [convert.group(g) for g in res.groups]
+            return None
+        skip = {"FindUsers": "skip_fetching_user_groups"}.get(method, "skip_fetching_members")
+        if "filter" in request_cls.DESCRIPTOR.fields_by_name:
+            return self._conn.call(method, _find_request(request_cls, query, **{skip: True}))
+        if self._server_filters is None:
+            me = self.whoami().username
+            probe = _find_request(user_pb.FindUsersRequest, me, skip_fetching_user_groups=True)
+            found = self._conn.call("FindUsers", probe).users
+            self._server_filters = any(u.username == me for u in found)
+        if self._server_filters:
+            return self._conn.call(method, _find_request(request_cls, query, **{skip: True}))
+        return self._conn.call(method, _legacy_find_request(query, True, response_cls))
 
     def groups(self, user: User | None = None) -> list[str]:
         """Group names of ``user`` (default: the authenticated user)."""

@@ -15,9 +15,10 @@ Server notes (Reva v1.29, checked against a live revad):
   their home (``/home/...``) by :meth:`Files.stat_id
   <cs3widgets.client.files.Files.stat_id>`, the one place ids become paths.
 - Sharing a resource twice with the same grantee is answered ``INTERNAL``
-  ("error creating share"; on Reva v3 as a gRPC error rather than a status); the client then looks for the existing share and
-  raises :class:`~cs3widgets.client.errors.AlreadyExists` only if there is
-  one with that grantee. A share the creator may not make (no ``add_grant``,
+  ("error creating share"; on Reva v3 as a gRPC error rather than a
+  status); the client then looks for the existing share and raises
+  :class:`~cs3widgets.client.errors.AlreadyExists` only if there is one
+  with that grantee. A share the creator may not make (no ``add_grant``,
   e.g. a Viewer re-sharing, or more than they hold) is answered the same
   ``INTERNAL``; the client checks the permissions its ``Stat`` reports first
   and raises :class:`~cs3widgets.client.errors.PermissionDenied` instead.
