@@ -207,7 +207,13 @@ class Locks:
         if self._native:
             lock = self._native_lock(lock_id, 0, "")
             req = sp_pb.UnlockRequest(ref=self._lock_ref(path), lock=lock)
-            self._call_lock("Unlock", req, path)
+            try:
+                self._call_lock("Unlock", req, path)
+            except Locked:
+                raise
+            except FailedPrecondition:
+                # Not locked (expired or released already): nothing to do.
+                return
             return
         attempts = self._md_read(path, include_expired=True)
         if any(a.lock_id == lock_id for a in attempts):

@@ -117,8 +117,9 @@ func (g *guardFS) SetLock(ctx context.Context, ref *provider.Reference, lock *pr
 	}
 	locks.mu.Lock()
 	defer locks.mu.Unlock()
-	if l := locks.get(k); l != nil {
-		// Reva maps Conflict to FAILED_PRECONDITION, as for EOS.
+	if l := locks.get(k); l != nil && l.GetLockId() != lock.GetLockId() {
+		// Reva maps Conflict to FAILED_PRECONDITION, as for EOS. Setting
+		// the holder's own lock id again renews it.
 		return errtypes.Conflict("enforcingfs: " + k + " is already locked" + holder(l))
 	}
 	l := proto.Clone(lock).(*provider.Lock)
@@ -159,7 +160,7 @@ func (g *guardFS) RefreshLock(ctx context.Context, ref *provider.Reference, lock
 	defer locks.mu.Unlock()
 	l := locks.get(k)
 	if l == nil {
-		return errtypes.Conflict("enforcingfs: " + k + " is not locked")
+		return refuse(ctx, rpc.Code_CODE_FAILED_PRECONDITION, errtypes.Conflict("enforcingfs: "+k+" is not locked"))
 	}
 	if l.GetLockId() != existingLockID {
 		return refusal{rpc.Code_CODE_LOCKED, k + " is locked" + holder(l)}.grpcError(ctx)
@@ -181,7 +182,7 @@ func (g *guardFS) Unlock(ctx context.Context, ref *provider.Reference, lock *pro
 	defer locks.mu.Unlock()
 	l := locks.get(k)
 	if l == nil {
-		return errtypes.Conflict("enforcingfs: " + k + " is not locked")
+		return refuse(ctx, rpc.Code_CODE_FAILED_PRECONDITION, errtypes.Conflict("enforcingfs: "+k+" is not locked"))
 	}
 	if l.GetLockId() != lock.GetLockId() {
 		return refusal{rpc.Code_CODE_LOCKED, k + " is locked" + holder(l)}.grpcError(ctx)
