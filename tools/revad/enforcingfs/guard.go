@@ -139,6 +139,18 @@ func (g *guardFS) admitWrite(ctx context.Context, p, k string, in intent) error 
 		return err
 	}
 	exists := info != nil
+	if !exists {
+		// localfs would accept the upload and fail only when renaming it
+		// into a folder that is not there (an INTERNAL error after all
+		// the bytes were sent).
+		dir, err := g.stat(ctx, path.Dir(p))
+		if err != nil {
+			return err
+		}
+		if dir == nil || dir.GetType() != provider.ResourceType_RESOURCE_TYPE_CONTAINER {
+			return refusal{rpc.Code_CODE_NOT_FOUND, "no folder " + path.Dir(p)}
+		}
+	}
 	switch {
 	case exists && info.GetType() == provider.ResourceType_RESOURCE_TYPE_CONTAINER:
 		return refusal{rpc.Code_CODE_ALREADY_EXISTS, p + " is a folder; an upload never replaces a folder"}
@@ -369,6 +381,11 @@ func (g *guardFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) 
 	} else if info == nil {
 		return errtypes.NotFound(src)
 	}
+	// Then the source's lock, so a refused move has not made the caller
+	// clear the destination first.
+	if _, _, err := g.lockedAgainst(ctx, oldRef); err != nil {
+		return err
+	}
 	dst, dstKey, err := g.where(ctx, newRef)
 	if err != nil {
 		return err
@@ -381,9 +398,6 @@ func (g *guardFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) 
 	}
 	if src == dst || strings.HasPrefix(dst, src+"/") {
 		return errtypes.BadRequest("enforcingfs: cannot move a folder into itself")
-	}
-	if _, _, err := g.lockedAgainst(ctx, oldRef); err != nil {
-		return err
 	}
 	if err := g.FS.Move(ctx, oldRef, newRef); err != nil {
 		return err
