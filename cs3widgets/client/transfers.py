@@ -688,11 +688,14 @@ class Transfers:
         if is_within(dst, src):
             raise InvalidName("cannot copy a folder into itself", path=dst)
         info = self.files.stat(src)
-        if not overwrite and self.files.exists(dst):
-            raise AlreadyExists("the destination exists", path=dst)
         if not info.is_dir:
-            self._copy_file(src, dst, progress, 0, info.size)
+            # One file: the server decides (must-not-exist unless overwrite).
+            self._copy_file(src, dst, progress, 0, info.size, overwrite=overwrite)
             return self.files.stat(dst)
+        if not overwrite and self.files.exists(dst):
+            # A tree is many requests; no single one can ask the server
+            # whether the destination folder existed before the copy began.
+            raise AlreadyExists("the destination exists", path=dst)
         tree = list(self.files.walk(src))
         total = sum(f.size for _, _, files in tree for f in files)
         done = 0
@@ -708,7 +711,14 @@ class Transfers:
         return self.files.stat(dst)
 
     def _copy_file(
-        self, src: str, dst: str, progress: Progress | None, base: int, total: int
+        self,
+        src: str,
+        dst: str,
+        progress: Progress | None,
+        base: int,
+        total: int,
+        *,
+        overwrite: bool = True,
     ) -> int:
         target = self.initiate_download(src)
         relay = None if progress is None else (lambda d, _t: progress(base + d, total))
@@ -718,7 +728,7 @@ class Transfers:
                 raise TransferError("the server sent no Content-Length", path=src)
             stream = _ResponseStream(resp, src)
             source = _Window(stream, int(length), seekable=False)
-            self._upload(source, dst, relay, None, True, False)
+            self._upload(source, dst, relay, None, overwrite, False)
         return int(length)
 
 
