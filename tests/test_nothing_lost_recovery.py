@@ -1,35 +1,24 @@
 """Recovery: after the gateway was down and came back, the next action works at once.
 
-A server of its own: restarting the session's server would disturb other tests.
+A server of its own (own_server): restarting the session's would disturb other tests.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.client.auth import BearerAuth, TokenAuth
 from cs3widgets.client.errors import Unavailable
-from cs3widgets.devserver import RevadServer, SiteConfig
+from cs3widgets.devserver import RevadServer
 
 #: The issue's bound for the first action after an outage.
 RECOVERY_S = 2.0
 #: Calls (one a second) while the gateway is down: long enough for gRPC's
 #: default reconnect backoff to grow well past the bound.
 OUTAGE_CALLS = 5
-
-
-@pytest.fixture(scope="module")
-def own_revad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
-    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp("recovery")))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _first_action_after(client: CS3Client, path: str) -> float:
@@ -40,19 +29,19 @@ def _first_action_after(client: CS3Client, path: str) -> float:
 
 @pytest.mark.parametrize("used_during_outage", [True, False], ids=["used", "idle"])
 def test_next_action_after_an_outage_works_within_two_seconds(
-    own_revad: RevadServer, used_during_outage: bool, capsys: pytest.CaptureFixture[str]
+    own_server: RevadServer, used_during_outage: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    client = CS3Client(own_revad.gateway, BasicAuth("einstein", "relativity"))
+    client = CS3Client(own_server.gateway, BasicAuth("einstein", "relativity"))
     try:
         path = f"{client.identity.home()}/recovery-{used_during_outage}.txt"
         client.transfers.upload(b"still here", path)
-        own_revad.stop()
+        own_server.stop()
         if used_during_outage:
             for _ in range(OUTAGE_CALLS):  # the channel backs off while the gateway is down
                 with pytest.raises(Unavailable):
                     client.files.stat(path)
                 time.sleep(1)
-        own_revad.start()
+        own_server.start()
         took = _first_action_after(client, path)
         with capsys.disabled():
             print(f"\nfirst action after the outage ({used_during_outage=}): {took:.3f} s")
@@ -61,8 +50,8 @@ def test_next_action_after_an_outage_works_within_two_seconds(
         client.close()
 
 
-def test_reconnect_opens_a_new_channel(own_revad: RevadServer) -> None:
-    client = CS3Client(own_revad.gateway, BasicAuth("einstein", "relativity"))
+def test_reconnect_opens_a_new_channel(revad: RevadServer) -> None:
+    client = CS3Client(revad.gateway, BasicAuth("einstein", "relativity"))
     try:
         before = client.conn.stub
         client.conn.reconnect()
@@ -90,8 +79,8 @@ def test_a_credential_of_the_wrong_type_is_named_not_shown(make) -> None:
         assert secret not in text
 
 
-def test_a_bearer_source_returning_the_wrong_type(own_revad: RevadServer) -> None:
-    client = CS3Client(own_revad.gateway, BearerAuth(lambda: 31415926535))  # type: ignore[arg-type]
+def test_a_bearer_source_returning_the_wrong_type(revad: RevadServer) -> None:
+    client = CS3Client(revad.gateway, BearerAuth(lambda: 31415926535))  # type: ignore[arg-type]
     try:
         with pytest.raises(TypeError) as err:
             client.whoami()

@@ -406,31 +406,27 @@ func (g *guardFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) 
 	return nil
 }
 
-func (g *guardFS) SetArbitraryMetadata(ctx context.Context, ref *provider.Reference, md *provider.ArbitraryMetadata) error {
+// lockedWrite runs write under writeMu if no lock held by another lock id
+// is on ref (or inside it).
+func (g *guardFS) lockedWrite(ctx context.Context, ref *provider.Reference, write func() error) error {
 	writeMu.Lock()
 	defer writeMu.Unlock()
 	if _, _, err := g.lockedAgainst(ctx, ref); err != nil {
 		return err
 	}
-	return g.FS.SetArbitraryMetadata(ctx, ref, md)
+	return write()
+}
+
+func (g *guardFS) SetArbitraryMetadata(ctx context.Context, ref *provider.Reference, md *provider.ArbitraryMetadata) error {
+	return g.lockedWrite(ctx, ref, func() error { return g.FS.SetArbitraryMetadata(ctx, ref, md) })
 }
 
 func (g *guardFS) UnsetArbitraryMetadata(ctx context.Context, ref *provider.Reference, keys []string) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	if _, _, err := g.lockedAgainst(ctx, ref); err != nil {
-		return err
-	}
-	return g.FS.UnsetArbitraryMetadata(ctx, ref, keys)
+	return g.lockedWrite(ctx, ref, func() error { return g.FS.UnsetArbitraryMetadata(ctx, ref, keys) })
 }
 
 func (g *guardFS) RestoreRevision(ctx context.Context, ref *provider.Reference, key string) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	if _, _, err := g.lockedAgainst(ctx, ref); err != nil {
-		return err
-	}
-	return g.FS.RestoreRevision(ctx, ref, key)
+	return g.lockedWrite(ctx, ref, func() error { return g.FS.RestoreRevision(ctx, ref, key) })
 }
 
 // RestoreRecycleItem: localfs checks that the target is free and then
