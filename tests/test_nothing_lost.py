@@ -253,8 +253,11 @@ def test_locked_file_refuses_writes_without_the_lock_id(
     holder.transfers.upload(b"v1", path)
     lk = holder.locks.set_lock(path, expires_in=60)
 
-    with pytest.raises(Locked):
+    with pytest.raises(Locked) as refused:
         other.transfers.upload(b"overwrite", path)
+    # A clear message: who holds it and until when, never the lock id.
+    assert refused.value.holder == "einstein" and "einstein" in str(refused.value)
+    assert lk.lock_id not in str(refused.value)
     with pytest.raises(Locked):
         other.files.delete(path)
     with pytest.raises(Locked):

@@ -23,6 +23,12 @@ Every other attempt that starts after our step 3 reads our ticket and takes a
 larger one, and an attempt that was choosing is waited for, so two attempts
 never both win. No timing assumption is needed for safety. Expired keys (a
 crashed client) count as absent; expiry compares client clocks.
+
+Limits of the fallback, and why CS3 locks come first wherever the server has
+them: it is advisory (the server does not refuse a write without the lock id,
+so only clients that take the lock respect it); other CS3 clients do not see
+it (they call GetLock); it costs several round trips; and expiry depends on
+the clients' clocks agreeing.
 """
 
 from __future__ import annotations

@@ -394,9 +394,12 @@ class Transfers:
         resumable: bool,
         lock_id: str | None = None,
     ) -> Entry:
-        protocols = self._initiate_upload(
-            dest, source.size, if_match=if_match, overwrite=overwrite, lock_id=lock_id
-        )
+        try:
+            protocols = self._initiate_upload(
+                dest, source.size, if_match=if_match, overwrite=overwrite, lock_id=lock_id
+            )
+        except Locked as exc:
+            raise self._who_locked(dest, exc) from None
         tus = protocols.get("tus") if self.use_tus else None
         # A zero-length tus upload never completes (tusd finishes an upload
         # only inside a PATCH that reaches its size), so it goes as a PUT.
@@ -411,6 +414,16 @@ class Transfers:
             raise TransferError("the server offered no usable upload protocol", path=dest)
         self._put(simple.upload_endpoint, simple.token, source, dest, progress, overwrite)
         return self.files.stat(dest)
+
+    def _who_locked(self, dest: str, exc: Locked) -> Locked:
+        """The refusal with the holder and expiry, for a clear message."""
+        from .locks import Locks, locked_error
+
+        try:
+            lock = Locks(self.conn, self.files).get_lock(dest)
+        except CS3Error:
+            return exc
+        return exc if lock is None else locked_error(lock, dest)
 
     def _run_tus(
         self, pending: PendingUpload, source: _Window, progress: Progress | None, resumable: bool
