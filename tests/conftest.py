@@ -36,12 +36,15 @@ def screenshot_dir(
 @pytest.fixture(scope="session")
 def revad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
     """A real revad with the demo users, on free ports, for the whole session."""
-    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp("revad")))
-    server.start()
-    try:
+    with RevadServer(SiteConfig(root=tmp_path_factory.mktemp("revad"))) as server:
         yield server
-    finally:
-        server.stop()
+
+
+@pytest.fixture()
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
+    """A revad for one test alone, which it may stop and start again."""
+    with RevadServer(SiteConfig(root=tmp_path_factory.mktemp("own"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from widgets_support import click_until_ok, names
 
 from cs3widgets.client import BasicAuth, CS3Client
-from cs3widgets.devserver import RevadServer, SiteConfig
+from cs3widgets.devserver import RevadServer
 from cs3widgets.widgets import AccountPanel, Browser, InfoPanel, ShareDialog
-
-
-@pytest.fixture()
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
-    """A revad for this test alone: it gets stopped and started again."""
-    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp("down")))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_server_stopped_then_back(own_server: RevadServer, capsys: pytest.CaptureFixture) -> None:

@@ -72,6 +72,7 @@ from .errors import (
 from .files import Files
 from .identity import Identity
 from .models import Grantee, Group, ReceivedShare, Share, User
+from .paths import validate_target
 from .roles import Role, as_role, flags_of, role_from_permissions, role_permissions
 
 #: Folder in the recipient's home where Reva mounts accepted shares.
@@ -278,6 +279,9 @@ class Shares:
         resource already, and :class:`Unimplemented` if an expiration was
         asked for but the server does not store it (the share is removed).
         """
+        # Before any request: '..' once made a link on the whole home, and a
+        # share of '/' could never be removed.
+        path = validate_target(path)
         role = as_role(role)
         info = self._stat(path)
         if role.folder_only and not _is_dir(info):

@@ -299,16 +299,22 @@ home_provider = "/home"
 "/public" = {{ address = "{ip}:{p.storage_public}" }}
 "{PUBLIC_MOUNT_ID}" = {{ address = "{ip}:{p.storage_public}" }}
 {ocm_rules}
+# cs3w-localhome and cs3w-local (tools/revad/enforcingfs) decide upload
+# preconditions (if_match, if_not_exist), CS3 locks and lock ids, and never
+# let an upload or a move replace what is there, as EOS does; the
+# cs3w-intent interceptor hands them the request fields Reva drops.
+[grpc.interceptors.cs3w-intent]
+
 [[grpc.services.storageprovider]]
 address = "{ip}:{p.storage_home}"
-driver = "localhome"
+driver = "cs3w-localhome"
 mount_path = "/home"
 mount_id = "{HOME_MOUNT_ID}"
 expose_data_server = true
 data_server_url = "{site.http_url}/data"
 tmp_folder = "{root / 'tmp'}"
 
-[grpc.services.storageprovider.drivers.localhome]
+[grpc.services.storageprovider.drivers.cs3w-localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
 
@@ -344,9 +350,9 @@ address = "{ip}:{p.http}"
 [[http.services.dataprovider]]
 address = "{ip}:{p.http}"
 prefix = "data"
-driver = "localhome"
+driver = "cs3w-localhome"
 
-[http.services.dataprovider.drivers.localhome]
+[http.services.dataprovider.drivers.cs3w-localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
 
