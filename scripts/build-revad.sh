@@ -10,12 +10,14 @@
 #          both lines), so there is one hand-maintained copy of our Go code.
 #
 # The binary is cached as $CS3W_CACHE/revad-<reva version>-<key>, the key being
-# a hash of every input (our Go sources, the line's go.mod/go.sum and this
-# script), so changing a driver rebuilds it on the next run. Prints the
+# a hash of every input (our Go sources, the line's go.mod/go.sum and the
+# rewrite rule), so changing a driver rebuilds it on the next run. Prints the
 # binary's path as its last line. Does nothing when the cached binary exists.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${CS3W_CACHE:-$HOME/.cache/cs3widgets}
+generate_only=0
+if [ "${1:-}" = --generate ]; then generate_only=1; shift; fi
 line=${1:-v3}
 src="$here/tools/revad"
 case "$line" in
@@ -23,15 +25,34 @@ case "$line" in
   v3) mod="$here/tools/revad-v3"; module=github.com/cs3org/reva/v3 ;;
   *) echo "unknown Reva line '$line' (v1.29 or v3)" >&2; exit 2 ;;
 esac
+# How the v3 sources are generated from ours (part of the cache key).
+rewrite='s#"github.com/cs3org/reva/#"github.com/cs3org/reva/v3/#'
 # The pin, whether go.mod lists it on a "require" line or inside a block.
 version=$(awk -v m="$module" '$1=="require" && $2==m {print $3; exit} $1==m {print $2; exit}' "$mod/go.mod")
 # Sorted with a fixed collation so the key is the same on every machine.
 # Tests do not go into the binary, so they do not count.
 key=$( { (cd "$src" && find . -type f \( -name '*.go' ! -name '*_test.go' -o -name 'go.mod' -o -name 'go.sum' \) \
            | LC_ALL=C sort | xargs cat)
-         [ "$line" = v1.29 ] || cat "$mod/go.mod" "$mod/go.sum" "${BASH_SOURCE[0]}"; } \
+         [ "$line" = v1.29 ] || { cat "$mod/go.mod" "$mod/go.sum"; echo "$rewrite"; }; } \
        | sha256sum | cut -c1-12)
 bin="$cache/revad-$version-$key"
+
+# The v3 sources: ours, with Reva's import path rewritten (see the top).
+generate() {
+  local dir=$1
+  (cd "$src" && find . -type f -name '*.go' | tar -cf - -T -) | tar -xf - -C "$dir"
+  find "$dir" -name '*.go' -exec sed -i "$rewrite" {} +
+  cp "$mod/go.mod" "$mod/go.sum" "$dir/"
+}
+if [ "$generate_only" = 1 ]; then
+  [ "$line" != v1.29 ] || { echo "v1.29 is not generated: use tools/revad" >&2; exit 2; }
+  mkdir -p "$cache"
+  dir=$(mktemp -d "$cache/src-revad-$line.XXXXXX")
+  generate "$dir"
+  echo "$dir"
+  exit 0
+fi
+
 if [ ! -x "$bin" ]; then
   command -v go >/dev/null || { echo "go is required to build revad" >&2; exit 1; }
   echo "[setup] building revad $version (first run only; a few minutes)" >&2
@@ -41,9 +62,7 @@ if [ ! -x "$bin" ]; then
     # A build directory of its own per run: two test sessions may build at once.
     build=$(mktemp -d "$cache/src-revad-$line.XXXXXX")
     trap 'rm -rf "$build"' EXIT
-    (cd "$src" && find . -type f -name '*.go' | tar -cf - -T -) | tar -xf - -C "$build"
-    find "$build" -name '*.go' -exec sed -i 's#"github.com/cs3org/reva/#"github.com/cs3org/reva/v3/#' {} +
-    cp "$mod/go.mod" "$mod/go.sum" "$build/"
+    generate "$build"
   fi
   # go.sum pins every module, so the checksum database is not needed (and is
   # not reachable from these machines).

@@ -8,7 +8,8 @@
 #   newest  Reva v3 with the newest cs3apis wheel pip offers (what
 #           `pip install cs3widgets` gives a user): every test but the
 #           browser tests.
-# Lint first, then pytest per line, then a per-line summary. Extra arguments
+# Lint first (ruff; gofmt, go vet and go test of our drivers on both lines),
+# then pytest per line, then a per-line summary. Extra arguments
 # go to every pytest run. CS3W_LINES="v3" (say) runs a subset of lines.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +26,7 @@ for line in $lines; do
   venv=$(printf '%s\n' "$setup" | tail -n 1)
   if [ "$first" = 1 ]; then
     "$venv/bin/ruff" check cs3widgets tests benchmarks
+    "$here/scripts/check-go.sh"
     first=0
   fi
   server=$line
