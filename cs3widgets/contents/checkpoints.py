@@ -1,0 +1,102 @@
+"""``CS3Checkpoints``: Jupyter checkpoints are CS3 file versions.
+
+The mapping:
+
+- **A checkpoint is a file version.** Its id is the version key the server
+  gave it, its ``last_modified`` the version's time. CS3 storage (EOS, Reva's
+  local drivers) keeps the previous content as a version every time a file
+  is overwritten, so checkpoints are made by the storage, on every save,
+  whichever client saved.
+- **list** returns the versions, oldest first: JupyterLab takes the last
+  checkpoint of the list as the latest one.
+- **create** ("Save and Create Checkpoint") returns the newest version, which
+  the server made when the save before it overwrote the file. Only a file
+  that was never overwritten has no version; then the current bytes are
+  written once more (with ``if_match``, so nothing newer is replaced), which
+  makes the server keep them as a version.
+- **restore** ("Revert to Checkpoint") restores that version on the server.
+  The content it replaces becomes a version itself, so a revert loses
+  nothing and can be undone.
+- **delete** is refused: CS3 has no call to drop one version. Versions
+  follow their file when it is renamed and go to the recycle bin with it,
+  so renaming and deleting all checkpoints are no-ops.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.services.contents.checkpoints import AsyncCheckpoints
+from tornado.web import HTTPError
+
+from cs3widgets.client.models import Version
+
+if TYPE_CHECKING:
+    from .manager import CS3ContentsManager
+
+
+def _model(version: Version) -> dict[str, Any]:
+    return {"id": version.key, "last_modified": version.mtime}
+
+
+class CS3Checkpoints(AsyncCheckpoints):
+    """Checkpoints of a :class:`~cs3widgets.contents.CS3ContentsManager` (file versions)."""
+
+    @property
+    def _cm(self) -> CS3ContentsManager:
+        return self.parent  # type: ignore[no-any-return]
+
+    async def list_checkpoints(self, path: str) -> list[dict[str, Any]]:
+        """The file's versions as checkpoints, oldest first."""
+        cm = self._cm
+        versions = await cm.run_blocking(self._versions, cm, path)
+        return [_model(v) for v in reversed(versions)]
+
+    @staticmethod
+    def _versions(cm: CS3ContentsManager, path: str) -> list[Version]:
+        return cm.client.files.versions(cm.cs3_path(path.strip("/")))
+
+    async def create_checkpoint(self, contents_mgr: Any, path: str) -> dict[str, Any]:
+        """The newest version (made by the last save); one is written if there is none."""
+        return await contents_mgr.run_blocking(self._create, contents_mgr, path)
+
+    def _create(self, cm: CS3ContentsManager, path: str) -> dict[str, Any]:
+        versions = self._versions(cm, path)
+        if not versions:
+            cs3 = cm.cs3_path(path.strip("/"))
+            entry = cm.client.files.stat(cs3)
+            data = cm.client.transfers.read_bytes(cs3)
+            written = cm.client.transfers.upload(data, cs3, if_match=entry.etag)
+            cm.remember_etag(cs3, written.etag)
+            versions = self._versions(cm, path)
+        if not versions:
+            raise HTTPError(501, "this CS3 storage keeps no file versions")
+        return _model(versions[0])
+
+    async def restore_checkpoint(self, contents_mgr: Any, checkpoint_id: str, path: str) -> None:
+        """Make version ``checkpoint_id`` the file's content again."""
+        await contents_mgr.run_blocking(self._restore, contents_mgr, checkpoint_id, path)
+
+    @staticmethod
+    def _restore(cm: CS3ContentsManager, key: str, path: str) -> None:
+        cs3 = cm.cs3_path(path.strip("/"))
+        cm.refuse_if_locked(cs3, path, "reverted")
+        cm.client.files.restore_version(cs3, key)
+        # The restored bytes are what the user sees next (Lab reloads them).
+        cm.remember_etag(cs3, cm.client.files.stat(cs3).etag)
+
+    async def rename_checkpoint(self, checkpoint_id: str, old_path: str, new_path: str) -> None:
+        """Versions move with their file: nothing to do."""
+
+    async def rename_all_checkpoints(self, old_path: str, new_path: str) -> None:
+        """Versions move with their file: nothing to do."""
+
+    async def delete_checkpoint(self, checkpoint_id: str, path: str) -> None:
+        """Refused: CS3 cannot delete a single file version."""
+        raise HTTPError(405, "CS3 file versions cannot be deleted one by one")
+
+    async def delete_all_checkpoints(self, path: str) -> None:
+        """Versions go to the recycle bin with their file: nothing to do."""
+
+
+__all__ = ["CS3Checkpoints"]
