@@ -17,9 +17,11 @@ The mapping:
 - **restore** ("Revert to Checkpoint") restores that version on the server.
   The content it replaces becomes a version itself, so a revert loses
   nothing and can be undone.
-- **delete** is refused: CS3 has no call to drop one version. Versions
-  follow their file when it is renamed and go to the recycle bin with it,
-  so renaming and deleting all checkpoints are no-ops.
+- **delete** is refused: CS3 has no call to drop one version. Renaming and
+  deleting all checkpoints are no-ops: the storage decides what happens to
+  versions when their file moves or goes to the recycle bin (EOS keeps them
+  with the file; Reva's local driver, measured, keeps them by path, so a
+  renamed file starts a new history there).
 """
 
 from __future__ import annotations
@@ -86,17 +88,17 @@ class CS3Checkpoints(AsyncCheckpoints):
         cm.remember_etag(cs3, cm.client.files.stat(cs3).etag)
 
     async def rename_checkpoint(self, checkpoint_id: str, old_path: str, new_path: str) -> None:
-        """Versions move with their file: nothing to do."""
+        """The storage moves versions with their file (or not): nothing to do."""
 
     async def rename_all_checkpoints(self, old_path: str, new_path: str) -> None:
-        """Versions move with their file: nothing to do."""
+        """The storage moves versions with their file (or not): nothing to do."""
 
     async def delete_checkpoint(self, checkpoint_id: str, path: str) -> None:
         """Refused: CS3 cannot delete a single file version."""
         raise HTTPError(405, "CS3 file versions cannot be deleted one by one")
 
     async def delete_all_checkpoints(self, path: str) -> None:
-        """Versions go to the recycle bin with their file: nothing to do."""
+        """The storage keeps or drops versions with their file: nothing to do."""
 
 
 __all__ = ["CS3Checkpoints"]

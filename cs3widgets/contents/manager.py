@@ -79,8 +79,7 @@ def _takes_lock_id(fn: Callable[..., Any]) -> bool:
 def _release_at_exit(ref: weakref.ReferenceType[CS3ContentsManager]) -> None:
     cm = ref()
     if cm is not None:
-        with contextlib.suppress(Exception):
-            cm.edit_locks.release_all()
+        cm.shutdown()
 
 
 class CS3ContentsManager(AsyncContentsManager):
@@ -126,6 +125,15 @@ class CS3ContentsManager(AsyncContentsManager):
         self._root: str | None = None
         self._keeper: asyncio.Task[None] | None = None
         atexit.register(_release_at_exit, weakref.ref(self))
+
+    def shutdown(self) -> None:
+        """Release every edit lock and stop the threads (also run at exit)."""
+        if self._keeper is not None:
+            with contextlib.suppress(RuntimeError):  # its loop may be closed already
+                self._keeper.cancel()
+        with contextlib.suppress(Exception):
+            self.edit_locks.release_all()
+        self._pool.shutdown(wait=False)
 
     # -- plumbing -----------------------------------------------------------
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
@@ -489,6 +497,9 @@ class CS3ContentsManager(AsyncContentsManager):
         entry = self._stat(self.cs3_path(src), src)
         if entry.is_dir:
             raise HTTPError(400, "Can't copy directories")
+        to_dir = dst.rpartition("/")[0]
+        if self._maybe_stat(to_dir) is None:
+            raise HTTPError(404, f"No such directory: {to_dir}")
         try:
             copied = self.client.transfers.copy(self.cs3_path(src), self.cs3_path(dst))
         except AlreadyExists:
@@ -506,6 +517,7 @@ class CS3ContentsManager(AsyncContentsManager):
 
     def _rename(self, old: str, new: str) -> None:
         src, dst = self.cs3_path(old), self.cs3_path(new)
+        self._stat(src, old)  # a missing source is a 404, not a server error
         self.refuse_if_locked(src, old, "renamed")
         had_lock = self.edit_locks.lock_id(src) is not None
         self.edit_locks.release(src)
