@@ -353,6 +353,10 @@ class CS3ContentsManager(AsyncContentsManager):
         path = path.strip("/")
         self._refuse_hidden(path)
         model = dict(model or {})
+        if model.get("chunk") is not None:
+            # The contents handler sends every part of a new file's chunked
+            # upload here until the file exists: the spool handles them all.
+            return await self.save(model, path)
         model.setdefault("type", "notebook" if path.endswith(".ipynb") else "file")
         if "content" not in model and model["type"] == "notebook":
             model.update(content=new_notebook(), format="json")
