@@ -206,10 +206,14 @@ def test_checkpoints_are_file_versions(einstein, folder, make_cm, run):
     path = f"{folder}/n.ipynb"
     run(cm.new({"type": "notebook", "content": notebook("v1")}, "n.ipynb"))
     assert run(cps.list_checkpoints("n.ipynb")) == []
-    # A file never overwritten has no version: creating one keeps its bytes.
+    # A file never overwritten has no version: its checkpoint names the
+    # current content, and nothing is written (the mtime stays).
+    before = einstein.files.stat(path)
     made = run(cm.create_checkpoint("n.ipynb"))
-    assert [v.key for v in einstein.files.versions(path)] == [made["id"]]
-    assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
+    assert made["id"] == f"etag-{before.etag}" and made["last_modified"] == before.mtime
+    assert einstein.files.versions(path) == [] and einstein.files.stat(path) == before
+    run(cm.restore_checkpoint(made["id"], "n.ipynb"))  # still current: nothing to do
+    assert einstein.files.stat(path) == before
 
     model = run(cm.get("n.ipynb"))
     model["content"].cells[0].source = "v2"
@@ -234,6 +238,11 @@ def test_checkpoints_are_file_versions(einstein, folder, make_cm, run):
     again["content"].cells[0].source = "v3"
     run(cm.save(again, "n.ipynb"))
     assert cell_source(einstein.transfers.read_bytes(path)) == "v3"
+
+    # The etag-named checkpoint finds the version its content became.
+    run(cm.restore_checkpoint(made["id"], "n.ipynb"))
+    assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
+    assert run.error(cm.restore_checkpoint("etag-nope", "n.ipynb")).status_code == 404
 
     assert run.error(cps.delete_checkpoint(newest["id"], "n.ipynb")).status_code == 405
 

@@ -10,10 +10,12 @@ The mapping:
 - **list** returns the versions, oldest first: JupyterLab takes the last
   checkpoint of the list as the latest one.
 - **create** ("Save and Create Checkpoint") returns the newest version, which
-  the server made when the save before it overwrote the file. Only a file
-  that was never overwritten has no version; then the current bytes are
-  written once more (with ``if_match``, so nothing newer is replaced), which
-  makes the server keep them as a version.
+  the server made when the save before it overwrote the file. A file that
+  was never overwritten has no version yet; its checkpoint is then named
+  after the current content's etag (``etag-<etag>``), and restoring it
+  finds the version that content became (a version keeps the etag its
+  content had). Nothing is written to make a checkpoint: writing would move
+  the file's modification time under the front end's "file changed" check.
 - **restore** ("Revert to Checkpoint") restores that version on the server.
   The content it replaces becomes a version itself, so a revert loses
   nothing and can be undone.
@@ -35,6 +37,9 @@ from cs3widgets.client.models import Version
 
 if TYPE_CHECKING:
     from .manager import CS3ContentsManager
+
+#: Checkpoint ids of content that has not become a version yet.
+ETAG_PREFIX = "etag-"
 
 
 def _model(version: Version) -> dict[str, Any]:
@@ -64,25 +69,26 @@ class CS3Checkpoints(AsyncCheckpoints):
 
     def _create(self, cm: CS3ContentsManager, path: str) -> dict[str, Any]:
         versions = self._versions(cm, path)
-        if not versions:
-            cs3 = cm.cs3_path(path.strip("/"))
-            entry = cm.client.files.stat(cs3)
-            data = cm.client.transfers.read_bytes(cs3)
-            written = cm.client.transfers.upload(data, cs3, if_match=entry.etag)
-            cm.remember_etag(cs3, written.etag)
-            versions = self._versions(cm, path)
-        if not versions:
-            raise HTTPError(501, "this CS3 storage keeps no file versions")
-        return _model(versions[0])
+        if versions:
+            return _model(versions[0])
+        entry = cm.client.files.stat(cm.cs3_path(path.strip("/")))
+        return {"id": ETAG_PREFIX + entry.etag, "last_modified": entry.mtime}
 
     async def restore_checkpoint(self, contents_mgr: Any, checkpoint_id: str, path: str) -> None:
         """Make version ``checkpoint_id`` the file's content again."""
         await contents_mgr.run_blocking(self._restore, contents_mgr, checkpoint_id, path)
 
-    @staticmethod
-    def _restore(cm: CS3ContentsManager, key: str, path: str) -> None:
+    def _restore(self, cm: CS3ContentsManager, key: str, path: str) -> None:
         cs3 = cm.cs3_path(path.strip("/"))
         cm.refuse_if_locked(cs3, path, "reverted")
+        if key.startswith(ETAG_PREFIX):
+            etag = key[len(ETAG_PREFIX) :]
+            if cm.client.files.stat(cs3).etag == etag:
+                return  # that content is still the current one
+            match = [v.key for v in self._versions(cm, path) if v.etag == etag]
+            if not match:
+                raise HTTPError(404, f"no checkpoint {key} of {path}")
+            key = match[0]
         cm.client.files.restore_version(cs3, key)
         # The restored bytes are what the user sees next (Lab reloads them).
         cm.remember_etag(cs3, cm.client.files.stat(cs3).etag)
