@@ -124,6 +124,7 @@ class CS3ContentsManager(AsyncContentsManager):
         self._spool = ChunkSpool()
         self._root: str | None = None
         self._keeper: asyncio.Task[None] | None = None
+        self._page_hook_done = False
         atexit.register(_release_at_exit, weakref.ref(self))
 
     def shutdown(self) -> None:
@@ -139,11 +140,39 @@ class CS3ContentsManager(AsyncContentsManager):
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking service-layer call in the pool; CS3 errors become HTTP errors."""
         self._start_keeper()
+        self._fix_preferred_path()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._pool, functools.partial(fn, *args))
         except CS3Error as exc:
             raise http_error(exc) from None
+
+    def _fix_preferred_path(self) -> None:
+        """Make Notebook 7's file browser start at our root, not at a local folder.
+
+        Notebook 7 computes its start folder from the server's *local*
+        ``preferred_dir`` relative to ``root_dir`` (which is a CS3 path here),
+        so it would open a folder that does not exist. A page-config hook sets
+        the API path instead. Its tree page asks ``dir_exists`` before it
+        builds the page config, so installing the hook on the first call is
+        in time.
+        """
+        if self._page_hook_done:
+            return
+        settings = getattr(getattr(self.parent, "web_app", None), "settings", None)
+        if settings is None:
+            return
+        self._page_hook_done = True
+        previous = settings.get("page_config_hook")
+        preferred = "/" + self.preferred_dir.strip("/")
+
+        def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
+            if previous is not None:
+                page_config = previous(handler, page_config)
+            page_config["preferredPath"] = preferred
+            return page_config
+
+        settings["page_config_hook"] = hook
 
     def cs3_path(self, api_path: str) -> str:
         """The CS3 path of an API path (blocks once, to find the home folder)."""
