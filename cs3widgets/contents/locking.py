@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import timezone
 
-from cs3widgets.client import CS3Client, CS3Error, Locked, NotFound
+from cs3widgets.client import CS3Client, CS3Error, Locked, NotFound, PermissionDenied
 from cs3widgets.client.models import Lock
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,25 @@ class EditLocks:
             return lock_from(exc)
         self._remember(path, lock)
         return None
+
+    def open_for_edit(self, path: str, shown: str) -> bool:
+        """Lock ``path`` for a front end opening it; False means open it read-only.
+
+        ``shown`` names the file in log lines.
+        """
+        try:
+            other = self.acquire(path)
+        except PermissionDenied:
+            return False
+        except CS3Error as exc:
+            # Opening must not fail because a lock could not be taken; the
+            # if_match on save still protects the file.
+            log.warning("could not lock %s for editing: %s", shown, exc)
+            return True
+        if other is not None:
+            log.info("%s is %s; opened read-only", shown, describe(other))
+            return False
+        return True
 
     def touch(self, path: str) -> None:
         """Note that ``path`` was used just now (read or saved)."""

@@ -32,11 +32,9 @@ import asyncio
 import atexit
 import contextlib
 import functools
-import inspect
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from typing import IO, Any, TypeVar
 
 import nbformat
@@ -47,12 +45,9 @@ from traitlets import Bool, Float, Instance, Int, Type, Unicode, default
 
 from cs3widgets.client import (
     AlreadyExists,
-    Conflict,
     CS3Client,
     CS3Error,
-    Locked,
     NotFound,
-    PermissionDenied,
 )
 from cs3widgets.client.models import Entry
 from cs3widgets.client.paths import ROOT, join, validate_path
@@ -60,20 +55,13 @@ from cs3widgets.client.paths import ROOT, join, validate_path
 from . import models as m
 from .checkpoints import CS3Checkpoints
 from .chunks import ChunkSpool
-from .conflicts import save_copy
 from .errors import http_error
-from .locking import EditLocks, describe, lock_from
+from .locking import EditLocks, describe
+from .reading import read_consistent
+from .saving import SafeWriter
+from .server_glue import fix_preferred_path, keep_locks, session_paths
 
 T = TypeVar("T")
-
-#: How often a read is retried when the file changed while it was read.
-_READ_ATTEMPTS = 3
-
-
-@functools.cache
-def _takes_lock_id(fn: Callable[..., Any]) -> bool:
-    """Whether a service-layer write accepts ``lock_id=`` (newer clients do)."""
-    return "lock_id" in inspect.signature(fn).parameters
 
 
 def _release_at_exit(ref: weakref.ReferenceType[CS3ContentsManager]) -> None:
@@ -120,7 +108,7 @@ class CS3ContentsManager(AsyncContentsManager):
         self.edit_locks = EditLocks(
             self.client, ttl=self.lock_ttl, idle_timeout=self.lock_idle_timeout
         )
-        self._etags: dict[str, str] = {}
+        self._writer = SafeWriter(self.client, self.edit_locks, self._display_path)
         self._spool = ChunkSpool()
         self._root: str | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -140,39 +128,13 @@ class CS3ContentsManager(AsyncContentsManager):
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking service-layer call in the pool; CS3 errors become HTTP errors."""
         self._start_keeper()
-        self._fix_preferred_path()
+        if not self._page_hook_done:
+            self._page_hook_done = fix_preferred_path(self.parent, self.preferred_dir)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._pool, functools.partial(fn, *args))
         except CS3Error as exc:
             raise http_error(exc) from None
-
-    def _fix_preferred_path(self) -> None:
-        """Make Notebook 7's file browser start at our root, not at a local folder.
-
-        Notebook 7 computes its start folder from the server's *local*
-        ``preferred_dir`` relative to ``root_dir`` (which is a CS3 path here),
-        so it would open a folder that does not exist. A page-config hook sets
-        the API path instead. Its tree page asks ``dir_exists`` before it
-        builds the page config, so installing the hook on the first call is
-        in time.
-        """
-        if self._page_hook_done:
-            return
-        settings = getattr(getattr(self.parent, "web_app", None), "settings", None)
-        if settings is None:
-            return
-        self._page_hook_done = True
-        previous = settings.get("page_config_hook")
-        preferred = "/" + self.preferred_dir.strip("/")
-
-        def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
-            if previous is not None:
-                page_config = previous(handler, page_config)
-            page_config["preferredPath"] = preferred
-            return page_config
-
-        settings["page_config_hook"] = hook
 
     def cs3_path(self, api_path: str) -> str:
         """The CS3 path of an API path (blocks once, to find the home folder)."""
@@ -183,7 +145,7 @@ class CS3ContentsManager(AsyncContentsManager):
 
     def remember_etag(self, path: str, etag: str) -> None:
         """The content with ``etag`` is what this server's users now edit."""
-        self._etags[path] = etag
+        self._writer.remember(path, etag)
 
     def refuse_if_locked(self, cs3: str, path: str, verb: str) -> None:
         """423 when someone else holds a lock on ``cs3`` (blocking).
@@ -218,29 +180,15 @@ class CS3ContentsManager(AsyncContentsManager):
     # -- keeping edit locks alive ---------------------------------------------
     def _start_keeper(self) -> None:
         if self._keeper is None and self.lock_on_open:
-            self._keeper = asyncio.get_running_loop().create_task(self._keep_locks())
-
-    async def _keep_locks(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(self.lock_refresh_interval)
-            try:
-                live = await self._live_paths()
-                await loop.run_in_executor(self._pool, self.edit_locks.keep_alive, live)
-            except Exception:
-                self.log.warning("refreshing the CS3 edit locks failed", exc_info=True)
+            self._keeper = asyncio.get_running_loop().create_task(
+                keep_locks(self.edit_locks, self.lock_refresh_interval, self._live_paths,
+                           self._pool, self.log)
+            )
 
     async def _live_paths(self) -> set[str]:
-        """CS3 paths of the notebooks a Jupyter session (kernel) has open."""
-        sessions = getattr(self.parent, "session_manager", None)
-        if sessions is None or self._root is None:
+        if self._root is None:  # nothing was opened yet
             return set()
-        out = set()
-        for s in await sessions.list_sessions():
-            with contextlib.suppress(CS3Error):
-                if s.get("path"):
-                    out.add(self.cs3_path(s["path"]))
-        return out
+        return await session_paths(self.parent, self.cs3_path)
 
     # -- questions ------------------------------------------------------------
     async def dir_exists(self, path: str) -> bool:
@@ -294,11 +242,11 @@ class CS3ContentsManager(AsyncContentsManager):
             return self._dir_model(entry, path, content)
         kind = type or kind
         model = m.base_model(entry, path, kind=kind)
-        if kind == "notebook" and content:
-            self._lock_for_edit(cs3, model)
+        if kind == "notebook" and content and self.lock_on_open and model["writable"]:
+            model["writable"] = self.edit_locks.open_for_edit(cs3, path)
         if not (content or require_hash):
             return model
-        data, entry = self._read(cs3, entry)
+        data, entry = read_consistent(self.client, cs3, entry)
         model.update(last_modified=entry.mtime or model["last_modified"], size=entry.size)
         model["created"] = model["last_modified"]
         if require_hash:
@@ -311,39 +259,6 @@ class CS3ContentsManager(AsyncContentsManager):
             else:
                 m.fill_file(model, data, fmt)
         return model
-
-    def _read(self, cs3: str, entry: Entry) -> tuple[bytes, Entry]:
-        """The bytes and the entry (etag) they belong to.
-
-        A Stat after the download tells whether someone wrote in between;
-        then the read is repeated, so the etag we remember is the one of the
-        bytes we hand out.
-        """
-        for _ in range(_READ_ATTEMPTS):
-            data = self.client.transfers.read_bytes(cs3)
-            after = self.client.files.stat(cs3)
-            if after.etag == entry.etag:
-                return data, after
-            entry = after
-        return data, entry
-
-    def _lock_for_edit(self, cs3: str, model: dict[str, Any]) -> None:
-        """Lock a notebook being opened; when someone else holds it, open it read-only."""
-        if not (self.lock_on_open and model["writable"]):
-            return
-        try:
-            other = self.edit_locks.acquire(cs3)
-        except PermissionDenied:
-            model["writable"] = False
-            return
-        except CS3Error as exc:
-            # Opening must not fail because a lock could not be taken; the
-            # if_match on save still protects the file.
-            self.log.warning("could not lock %s for editing: %s", model["path"], exc)
-            return
-        if other is not None:
-            model["writable"] = False
-            self.log.info("%s is %s; opened read-only", model["path"], describe(other))
 
     def _dir_model(self, entry: Entry, path: str, content: bool) -> dict[str, Any]:
         model = m.base_model(entry, path, kind="directory")
@@ -420,14 +335,7 @@ class CS3ContentsManager(AsyncContentsManager):
             raise HTTPError(400, "only files can be saved in chunks")
         size = self._spool.add(path, chunk, m.payload(model, path))
         if chunk != -1:
-            now = datetime.now(timezone.utc)
-            name = path.rsplit("/", 1)[-1]
-            return {
-                "name": name, "path": path, "type": "file", "created": now,
-                "last_modified": now, "content": None, "format": None,
-                "mimetype": m.guess_mimetype(name, "base64"), "size": size,
-                "writable": True, "hash": None, "hash_algorithm": None,
-            }
+            return m.partial_upload(path, size)
         spool = self._spool.take(path)
         try:
             return await self.run_blocking(self._write_model, path, spool, "file", False)
@@ -443,62 +351,8 @@ class CS3ContentsManager(AsyncContentsManager):
     def _write_model(
         self, path: str, data: bytes | IO[bytes], kind: str, create: bool
     ) -> dict[str, Any]:
-        entry = self._write(self.cs3_path(path), path, data, create=create)
+        entry = self._writer.write(self.cs3_path(path), path, data, create=create)
         return m.base_model(entry, path, kind=kind)
-
-    def _write(self, cs3: str, path: str, data: bytes | IO[bytes], *, create: bool) -> Entry:
-        """Upload ``data``, letting the server refuse; keep refused bytes as a copy."""
-        upload = self.client.transfers.upload
-        if not create:
-            # Reva's local drivers ignore locks on writes, so someone else's
-            # lock is looked up here; where the server enforces lock ids it
-            # refuses the upload too (Locked, below).
-            other = self.edit_locks.foreign_lock(cs3)
-            if other is not None:
-                raise self._refused(cs3, path, data, 423, f"{path} is {describe(other)}")
-        kwargs: dict[str, Any] = {}
-        if create:
-            kwargs["overwrite"] = False
-        elif cs3 in self._etags:
-            kwargs["if_match"] = self._etags[cs3]
-        lock_id = self.edit_locks.lock_id(cs3)
-        if lock_id and _takes_lock_id(type(self.client.transfers).upload):
-            kwargs["lock_id"] = lock_id
-        try:
-            entry = upload(data, cs3, **kwargs)
-        except AlreadyExists:
-            raise HTTPError(409, f"{path} exists already", reason="Already exists") from None
-        except Conflict:
-            raise self._refused(
-                cs3, path, data, 409,
-                f"{path} changed on the server since you opened it",
-            ) from None
-        except Locked as exc:
-            holder = describe(lock_from(exc))
-            raise self._refused(cs3, path, data, 423, f"{path} is {holder}") from None
-        self.remember_etag(cs3, entry.etag)
-        self.edit_locks.touch(cs3)
-        return entry
-
-    def _refused(
-        self, cs3: str, path: str, data: bytes | IO[bytes], status: int, why: str
-    ) -> HTTPError:
-        """The error for a refused save, after keeping the user's bytes as a copy."""
-        try:
-            copy = save_copy(self.client, cs3, data)
-        except CS3Error as exc:
-            return HTTPError(
-                status,
-                f"{why}; your version was NOT saved anywhere ({exc}). "
-                "Copy your changes elsewhere before reloading.",
-                reason="Not saved",
-            )
-        where = self._display_path(copy)
-        return HTTPError(
-            status,
-            f"{why}; nothing was overwritten. Your version was saved as {where}",
-            reason="Saved as a copy",
-        )
 
     def _display_path(self, cs3: str) -> str:
         """An API path where the root contains ``cs3``, else the CS3 path."""
@@ -560,7 +414,7 @@ class CS3ContentsManager(AsyncContentsManager):
             raise HTTPError(409, f"{new} exists already", reason="Already exists") from None
         except NotFound:
             raise HTTPError(404, f"No such file or directory: {old}") from None
-        if self._etags.pop(src, None) is not None:
+        if self._writer.forget(src) is not None:
             self.remember_etag(dst, moved.etag)
         if had_lock:
             with contextlib.suppress(CS3Error):
@@ -576,7 +430,7 @@ class CS3ContentsManager(AsyncContentsManager):
         cs3 = self.cs3_path(path)
         self.refuse_if_locked(cs3, path, "deleted")
         self.edit_locks.release(cs3)
-        self._etags.pop(cs3, None)
+        self._writer.forget(cs3)
         try:
             self.client.files.delete(cs3)
         except NotFound:

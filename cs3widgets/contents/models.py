@@ -65,6 +65,18 @@ def base_model(entry: Entry, api_path: str, *, kind: str | None = None) -> dict[
     }
 
 
+def partial_upload(api_path: str, size: int) -> dict[str, Any]:
+    """The model answered for a chunk of an unfinished upload (nothing is on CS3 yet)."""
+    now = datetime.now(timezone.utc)
+    name = api_path.rsplit("/", 1)[-1]
+    return {
+        "name": name, "path": api_path, "type": "file", "created": now,
+        "last_modified": now, "content": None, "format": None,
+        "mimetype": guess_mimetype(name, "base64"), "size": size,
+        "writable": True, "hash": None, "hash_algorithm": None,
+    }
+
+
 def guess_mimetype(name: str, fmt: str) -> str:
     """A MIME type from the name, else what the format implies."""
     guessed = mimetypes.guess_type(name)[0]
@@ -131,5 +143,6 @@ __all__ = [
     "guess_mimetype",
     "kind_of",
     "parse_notebook",
+    "partial_upload",
     "payload",
 ]
