@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Sets up everything cs3widgets needs on a fresh Debian machine, idempotently:
 # Debian packages (nginx for the TLS test, chromium for browser tests), the
-# pinned revad build, and a Python virtualenv with the package installed.
+# revad build of one Reva line, and a Python virtualenv with the package and
+# the cs3apis wheel that matches that line.
+# Usage: setup.sh [LINE]   LINE: v3 (default), v1.29, or "newest" (the v3
+# server with the newest cs3apis wheel pip offers, as a user gets it).
 # Everything heavy is cached under $CS3W_CACHE (default ~/.cache/cs3widgets),
 # keyed by what it was built from, so a second run takes seconds.
-# Prints the virtualenv's path as its last line.
+# Prints the virtualenv's path as its last line; the revad binary's path is
+# the line before it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,22 +34,31 @@ if [ ${#apt_pkgs[@]} -gt 0 ]; then
   $sudo_cmd systemctl disable --now nginx >/dev/null 2>&1 || $sudo_cmd service nginx stop >/dev/null 2>&1 || true
 fi
 
+line=${1:-v3}
+case "$line" in
+  v1.29|v3) server=$line ;;
+  newest) server=v3 ;;
+  *) log "unknown line '$line' (v3, v1.29 or newest)"; exit 2 ;;
+esac
+constraints="$here/constraints/reva-$line.txt"
+
 # --- revad -----------------------------------------------------------------
-"$here/scripts/build-revad.sh" >&2
+revad=$("$here/scripts/build-revad.sh" "$server" | tail -n 1)
 
 # --- Python ----------------------------------------------------------------
 py=${PYTHON:-python3}
-key=$(cat "$here/pyproject.toml" "$here/constraints/test.txt" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
+key=$(cat "$here/pyproject.toml" "$constraints" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
   log "creating virtualenv $venv"
   rm -rf "$venv"
   "$py" -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip >&2
-  "$venv/bin/pip" install -q -c "$here/constraints/test.txt" -e "$here[test]" >&2
+  "$venv/bin/pip" install -q -c "$constraints" -e "$here[test]" >&2
   touch "$venv/.complete"
 fi
 # Editable install of *this* checkout (a cached venv may point at another clone).
 "$venv/bin/pip" install -q --no-deps --no-build-isolation -e "$here" >&2 2>/dev/null \
   || "$venv/bin/pip" install -q --no-deps -e "$here" >&2
+echo "$revad"
 echo "$venv"

@@ -1,19 +1,78 @@
 #!/usr/bin/env bash
-# Sets everything up (Debian packages, revad, virtualenv) and runs the whole
-# test suite against real revad servers: lint, then pytest (browser tests
-# included). Extra arguments go to pytest.
+# Sets everything up (Debian packages, revad, virtualenvs) and runs the whole
+# test suite against real revad servers, once per Reva line, each with the
+# cs3apis wheel that matches it:
+#   v3      Reva v3 (the line CERNBox runs) with its wheel: every test,
+#           browser tests included;
+#   v1.29   Reva v1.29 with its wheel: every test but the browser tests;
+#   newest  Reva v3 with the newest cs3apis wheel pip offers (what
+#           `pip install cs3widgets` gives a user): every test but the
+#           browser tests.
+# Lint first, then pytest per line, then a per-line summary. Extra arguments
+# go to every pytest run. CS3W_LINES="v3" (say) runs a subset of lines.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-venv=$("$here/scripts/setup.sh" | tail -n 1)
 cd "$here"
-"$venv/bin/ruff" check cs3widgets tests benchmarks
-set +e
-"$venv/bin/python" -m pytest "$@"
-rc=$?
-set -e
-# pytest exits 5 when it collected no tests: that must fail, never pass.
-if [ "$rc" -eq 5 ]; then
-  echo "pytest collected no tests" >&2
-  exit 1
-fi
-exit "$rc"
+lines=${CS3W_LINES:-v3 v1.29 newest}
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+
+first=1
+status=0
+for line in $lines; do
+  setup=$("$here/scripts/setup.sh" "$line")
+  revad=$(printf '%s\n' "$setup" | tail -n 2 | head -n 1)
+  venv=$(printf '%s\n' "$setup" | tail -n 1)
+  if [ "$first" = 1 ]; then
+    "$venv/bin/ruff" check cs3widgets tests benchmarks
+    first=0
+  fi
+  server=$line
+  select=()
+  case "$line" in
+    v3) ;;
+    v1.29) select=(-m "not browser") ;;
+    newest) server=v3; select=(-m "not browser") ;;
+  esac
+  echo "=== Reva line $line: $("$venv/bin/python" -c 'import importlib.metadata as m; print("cs3apis", m.version("cs3apis"))'), $(basename "$revad")"
+  set +e
+  CS3W_REVA_LINE=$server CS3W_REVAD=$revad "$venv/bin/python" -m pytest "${select[@]}" \
+    --junitxml="$reports/$line.xml" "$@"
+  rc=$?
+  set -e
+  # pytest exits 5 when it collected no tests: that must fail, never pass.
+  if [ "$rc" -eq 5 ]; then
+    echo "pytest collected no tests on line $line" >&2
+    rc=1
+  fi
+  [ "$rc" -eq 0 ] || status=1
+  echo "$line $rc" >> "$reports/rc"
+done
+
+# One line per Reva line, then the totals.
+"$(printf '%s\n' "$setup" | tail -n 1)/bin/python" - "$reports" <<'PY'
+import sys, xml.etree.ElementTree as ET
+from pathlib import Path
+reports = Path(sys.argv[1])
+total = {"passed": 0, "failed": 0, "skipped": 0}
+print("\n=== per-line summary")
+for line_rc in (reports / "rc").read_text().split("\n"):
+    if not line_rc:
+        continue
+    line, rc = line_rc.split()
+    f = reports / f"{line}.xml"
+    if not f.exists():
+        print(f"{line:8} no report (pytest exit {rc})")
+        total["failed"] += 1
+        continue
+    s = ET.parse(f).getroot()
+    s = s if s.tag == "testsuite" else s.find("testsuite")
+    n, fail, err, skip = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    passed = n - fail - err - skip
+    print(f"{line:8} {passed} passed, {fail + err} failed, {skip} skipped (pytest exit {rc})")
+    total["passed"] += passed
+    total["failed"] += fail + err
+    total["skipped"] += skip
+print(f"{total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
+PY
+exit "$status"

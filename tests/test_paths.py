@@ -9,6 +9,7 @@ import pytest
 from cs3widgets.client import CS3Client
 from cs3widgets.client.errors import InvalidName
 from cs3widgets.client.paths import (
+    MAX_CREATE_NAME_BYTES,
     MAX_NAME_BYTES,
     MAX_PATH_BYTES,
     basename,
@@ -54,7 +55,7 @@ GOOD_NAMES = [
     "<angle>",
     "...dots",
     ".hidden",
-    "a" * MAX_NAME_BYTES,
+    "a" * MAX_CREATE_NAME_BYTES,
 ]
 
 
@@ -79,7 +80,8 @@ def test_good_names_are_accepted(name: str):
 
 
 def test_limits_are_in_bytes_and_inclusive():
-    assert validate_name("é" * 127) == "é" * 127  # 254 bytes
+    assert validate_name("é" * 119) == "é" * 119  # 238 bytes
+    assert validate_path("/home/" + "é" * 127)  # 254 bytes: an existing name is readable
     path = "/" + "/".join(["d" * 254] * 16)  # 16 * 255 = 4080 bytes
     assert validate_path(path) == path
     longest = path + "/" + "e" * (MAX_PATH_BYTES - len(path) - 1)
@@ -169,3 +171,31 @@ def test_root_is_never_a_target(einstein: CS3Client):
         with pytest.raises(InvalidName):
             attempt()
     assert dict(einstein.conn.calls) == before
+
+
+def test_names_the_recycle_bin_cannot_hold_are_refused_up_front() -> None:
+    fits = "n" * MAX_CREATE_NAME_BYTES
+    assert validate_name(fits) == fits
+    assert validate_target(f"/home/{fits}") == f"/home/{fits}"
+    too_long = fits + "n"
+    with pytest.raises(InvalidName, match="never be deleted"):
+        validate_name(too_long)
+    with pytest.raises(InvalidName, match="never be deleted"):
+        validate_target(f"/home/{too_long}")
+
+
+def test_shares_and_links_validate_their_path_before_any_request(
+    einstein: CS3Client, unique: str
+) -> None:
+    home = einstein.identity.home()
+    einstein.files.mkdir(f"{home}/{unique}")
+    before = dict(einstein.conn.calls)
+    for bad in (f"{home}/{unique}/..", "/", f"{home}//x", "relative"):
+        with pytest.raises(InvalidName):
+            einstein.shares.create(bad, "marie", "Editor")
+        with pytest.raises(InvalidName):
+            einstein.links.create(bad, "Editor")
+    assert dict(einstein.conn.calls) == before  # nothing reached the server
+    assert einstein.links.list() == [] or all(
+        link.path != home for link in einstein.links.list()
+    )

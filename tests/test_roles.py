@@ -64,3 +64,17 @@ def test_as_role_accepts_names() -> None:
     assert as_role("editor") is Editor and as_role("Viewer") is Viewer
     with pytest.raises(ValueError):
         as_role("owner")
+
+
+def test_a_role_plus_harmless_flags_reads_as_that_role() -> None:
+    # As Reva reads roles: at least the role's flags, extras only read-only.
+    assert role_from_permissions(role_permissions(Viewer)) == Viewer
+    viewer_plus = sp_res.ResourcePermissions(get_quota=True, **dict.fromkeys(Viewer.flags, True))
+    assert role_from_permissions(viewer_plus) == Viewer
+    editor_plus = sp_res.ResourcePermissions(get_quota=True, **dict.fromkeys(Editor.flags, True))
+    assert role_from_permissions(editor_plus) == Editor
+    # A write flag beyond a role is not harmless: Viewer + upload is Custom.
+    viewer_write = sp_res.ResourcePermissions(
+        initiate_file_upload=True, **dict.fromkeys(Viewer.flags, True)
+    )
+    assert role_from_permissions(viewer_write).is_custom

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,13 @@ def test_tus_resume_continues_from_server_offset(einstein: CS3Client, folder: st
         t.upload(FailingReader(data, fail_after=3 * MiB + 5), dest, resumable=True)
     pending = info.value.pending
 
-    offset = t.upload_offset(pending)
+    # The server may still be writing the cut-off PATCH: wait until the
+    # offset it reports stops moving (on a busy machine that takes a while).
+    offset, settled = -1, t.upload_offset(pending)
+    while settled != offset:
+        offset = settled
+        time.sleep(0.3)
+        settled = t.upload_offset(pending)
     # What reached the server before the source failed is kept there.
     assert 0 < offset <= 3 * MiB + 5
     # The server may still be writing the cut-off PATCH when the error is

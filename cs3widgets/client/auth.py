@@ -73,6 +73,17 @@ class AuthProvider(ABC):
         return f"{type(self).__name__}(kind={self.kind!r})"
 
 
+def _credential(value: object, what: str) -> str:
+    """``value`` if it is a string; else a TypeError that names only its type.
+
+    protobuf's own error for a wrong type quotes the value, which would put a
+    password or token into a traceback or a log.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"the {what} must be a string, not {type(value).__name__}")
+    return value
+
+
 class BasicAuth(AuthProvider):
     """Username and password through the gateway's Authenticate (type ``basic``)."""
 
@@ -80,8 +91,8 @@ class BasicAuth(AuthProvider):
 
     def __init__(self, username: str, password: str, *, auth_type: str = "basic") -> None:
         super().__init__()
-        self.username = username
-        self._password = password
+        self.username = _credential(username, "username")
+        self._password = _credential(password, "password")
         self.auth_type = auth_type
 
     @property
@@ -110,7 +121,8 @@ class BearerAuth(AuthProvider):
         self.auth_type = auth_type
 
     def _bearer(self) -> str:
-        return self._source() if callable(self._source) else self._source
+        token = self._source() if callable(self._source) else self._source
+        return _credential(token, "bearer token")
 
     def _obtain(self, login: LoginFn) -> str:
         return login(self.auth_type, "", self._bearer())
@@ -123,7 +135,7 @@ class TokenAuth(AuthProvider):
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        self._token = _credential(token, "token")
 
     def _obtain(self, login: LoginFn) -> str:
         if not self._token:

@@ -45,6 +45,18 @@ class TLSSettings:
         )
 
 
+def _never_sent(exc: grpc.RpcError) -> bool:
+    """Whether a call failed before reaching the server (no connection at all).
+
+    gRPC fails a call at once, unsent, while its channel cannot connect;
+    only then is a retry safe for every method (writes included).
+    """
+    if not hasattr(exc, "code") or exc.code() != grpc.StatusCode.UNAVAILABLE:
+        return False
+    details = (exc.details() or "").lower() if hasattr(exc, "details") else ""
+    return "failed to connect" in details or "connection refused" in details
+
+
 class Connection:
     """A channel to the gateway plus an auth provider.
 
@@ -68,18 +80,40 @@ class Connection:
         self.deadline = deadline
         self.calls: Counter[str] = Counter()
         self._calls_lock = threading.Lock()
+        self._closed = False
+        self._channel, self.stub = self._open()
+
+    def _open(self) -> tuple[grpc.Channel, Any]:
         options = [
             ("grpc.primary_user_agent", USER_AGENT),
             ("grpc.max_receive_message_length", 256 * 1024 * 1024),
+            # gRPC's default backoff grows to 120 s while the gateway is
+            # down, so a channel could stay "unavailable" for minutes after
+            # it came back. Capped at 1 s, the next call after an outage
+            # finds it (together with the rebuild in _send).
+            ("grpc.initial_reconnect_backoff_ms", 100),
+            ("grpc.min_reconnect_backoff_ms", 100),
+            ("grpc.max_reconnect_backoff_ms", 1000),
         ]
+        tls = self.tls
         if tls and tls.enabled:
             if tls.server_name:
                 options.append(("grpc.ssl_target_name_override", tls.server_name))
-            self._channel = grpc.secure_channel(gateway, tls.credentials(), options=options)
+            channel = grpc.secure_channel(self.gateway, tls.credentials(), options=options)
         else:
-            self._channel = grpc.insecure_channel(gateway, options=options)
-        self.stub = gw_grpc.GatewayAPIStub(self._channel)
-        self._closed = False
+            channel = grpc.insecure_channel(self.gateway, options=options)
+        return channel, gw_grpc.GatewayAPIStub(channel)
+
+    def reconnect(self) -> None:
+        """Replace the gRPC channel with a new one (after an outage, or on demand).
+
+        The token is kept; call ``auth.invalidate()`` as well to log in again.
+        """
+        if self._closed:
+            raise Unavailable("the connection is closed")
+        old = self._channel
+        self._channel, self.stub = self._open()
+        old.close()
 
     # -- auth -------------------------------------------------------------
     def login(self, auth_type: str, client_id: str, client_secret: str) -> str:
@@ -121,13 +155,23 @@ class Connection:
     ) -> Any:
         if self._closed:
             raise Unavailable("the connection is closed", path=path)
-        self._count(method)
-        try:
-            return getattr(self.stub, method)(
-                request, timeout=deadline or self.deadline, metadata=metadata
-            )
-        except grpc.RpcError as exc:
-            raise from_rpc_error(exc, address=self.gateway, path=path) from None
+        for attempt in (0, 1):
+            self._count(method)
+            try:
+                return getattr(self.stub, method)(
+                    request, timeout=deadline or self.deadline, metadata=metadata
+                )
+            except grpc.RpcError as exc:
+                err = from_rpc_error(exc, address=self.gateway, path=path)
+                if attempt == 0 and _never_sent(exc):
+                    # The channel had given up on the gateway (it was down):
+                    # the request was not sent, so a fresh channel may
+                    # retry it at once, and later calls do not wait out the
+                    # old channel's backoff.
+                    self.reconnect()
+                    continue
+                raise err from None
+        raise AssertionError("unreachable")
 
     def call(
         self,

@@ -51,7 +51,7 @@ from .errors import (
     ServerError,
     Unimplemented,
 )
-from .files import Files
+from .files import Files, _id_ref
 from .identity import Identity
 from .models import Lock, ResourceId, User
 from .paths import validate_target
@@ -188,7 +188,7 @@ class Locks:
             self.get_lock(path)  # decides native vs metadata
         if self._native:
             lock = self._native_lock(lock_id, expires_in, "cs3widgets")
-            req = sp_pb.RefreshLockRequest(ref=sp_res.Reference(path=path), lock=lock)
+            req = sp_pb.RefreshLockRequest(ref=self._lock_ref(path), lock=lock)
             self._call_lock("RefreshLock", req, path)
             return self._model(lock)
         attempts = self._md_read(path)
@@ -206,8 +206,14 @@ class Locks:
             self.get_lock(path)
         if self._native:
             lock = self._native_lock(lock_id, 0, "")
-            req = sp_pb.UnlockRequest(ref=sp_res.Reference(path=path), lock=lock)
-            self._call_lock("Unlock", req, path)
+            req = sp_pb.UnlockRequest(ref=self._lock_ref(path), lock=lock)
+            try:
+                self._call_lock("Unlock", req, path)
+            except Locked:
+                raise
+            except FailedPrecondition:
+                # Not locked (expired or released already): nothing to do.
+                return
             return
         attempts = self._md_read(path, include_expired=True)
         if any(a.lock_id == lock_id for a in attempts):
@@ -237,6 +243,19 @@ class Locks:
         self.unlock(path, lk.lock_id)
 
     # -- CS3 locks --------------------------------------------------------
+    def _lock_ref(self, path: str) -> Any:
+        """The reference lock calls use: the resource id (one Stat, not cached).
+
+        A shared file is reached as the owner's path and as each recipient's
+        share mount, and Reva v1.29's gateway does not follow share mounts
+        for lock calls; by id every client addresses the one file, so their
+        locks meet. Not cached: on local storage an id changes with a move.
+        """
+        rid = self._files.stat(path).id
+        if rid is None or not rid.opaque_id:
+            return sp_res.Reference(path=path)
+        return _id_ref(rid)
+
     def _native_lock(self, lock_id: str, expires_in: float, app_name: str) -> Any:
         me = self._whoami()
         from cs3.identity.user.v1beta1 import resources_pb2 as user_res
@@ -286,16 +305,13 @@ class Locks:
 
     def _native_set(self, path: str, lock_id: str, expires_in: float, app_name: str) -> Lock:
         lock = self._native_lock(lock_id, expires_in, app_name)
-        self._call_lock(
-            "SetLock", sp_pb.SetLockRequest(ref=sp_res.Reference(path=path), lock=lock), path
-        )
+        self._call_lock("SetLock", sp_pb.SetLockRequest(ref=self._lock_ref(path), lock=lock), path)
         return self._model(lock)
 
     def _native_get(self, path: str) -> Lock | None:
         try:
-            res = self._conn.call(
-                "GetLock", sp_pb.GetLockRequest(ref=sp_res.Reference(path=path)), path=path
-            )
+            req = sp_pb.GetLockRequest(ref=self._lock_ref(path))
+            res = self._conn.call("GetLock", req, path=path)
         except NotFound:
             # Servers with locks answer NOT_FOUND for "no lock"; the file itself
             # may also be missing, which Stat tells apart.

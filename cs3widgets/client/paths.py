@@ -13,6 +13,13 @@ from .errors import InvalidName
 
 #: Longest single name, in UTF-8 bytes (POSIX NAME_MAX, EOS and most backends).
 MAX_NAME_BYTES = 255
+#: What a recycle bin adds to a deleted item's name: Reva's local drivers
+#: name it ``<name>.d<epoch ms>`` (15 bytes, 16 with a margin for a longer
+#: clock), and EOS keeps deleted items by similar suffixed names. A name
+#: longer than MAX_NAME_BYTES minus this can be created but never deleted
+#: (the rename into the bin fails), so it is refused for anything created.
+TRASH_SUFFIX_BYTES = 16
+MAX_CREATE_NAME_BYTES = MAX_NAME_BYTES - TRASH_SUFFIX_BYTES
 #: Longest path, in UTF-8 bytes (POSIX PATH_MAX).
 MAX_PATH_BYTES = 4096
 
@@ -56,7 +63,17 @@ def validate_name(name: object) -> str:
         raise InvalidName(f"{name!r} is not allowed as a name", path=shown)
     if _utf8_len(name, "the name", shown) > MAX_NAME_BYTES:
         raise InvalidName(f"the name is longer than {MAX_NAME_BYTES} bytes", path=shown)
+    _check_deletable(name, shown)
     return name
+
+
+def _check_deletable(name: str, shown: str) -> None:
+    if len(name.encode("utf-8")) > MAX_CREATE_NAME_BYTES:
+        raise InvalidName(
+            f"the name is longer than {MAX_CREATE_NAME_BYTES} bytes: it could never be "
+            "deleted (the recycle bin adds a suffix)",
+            path=shown,
+        )
 
 
 def validate_path(path: object) -> str:
@@ -105,6 +122,7 @@ def validate_target(path: object) -> str:
     path = validate_path(path)
     if path == ROOT:
         raise InvalidName("'/' cannot be created, deleted, moved or renamed", path=ROOT)
+    _check_deletable(basename(path), _short(path))
     return path
 
 

@@ -31,6 +31,7 @@ from . import convert
 from .connection import Connection
 from .errors import InvalidArgument
 from .models import PublicLink
+from .paths import validate_target
 from .roles import Role, as_role, role_from_permissions, role_permissions
 
 #: Where Reva's publicstorageprovider mounts links.
@@ -97,6 +98,9 @@ class PublicLinks:
     ) -> PublicLink:
         """Create a public link to ``path``; the password is not kept."""
         role = as_role(role)
+        # Before any request: '..' once made a link on the whole home, and a
+        # share of '/' could never be removed.
+        path = validate_target(path)
         info = self._stat(path)
         if role.folder_only and info.type != sp_res.RESOURCE_TYPE_CONTAINER:
             raise InvalidArgument(f"the {role.name} role can only be given on folders", path=path)

@@ -107,10 +107,26 @@ def as_role(role: Role | str) -> Role:
     raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
 
 
+#: Flags that grant nothing beyond reading. A named role plus some of these
+#: is still that role, as Reva reads roles (its OCS conversions check that a
+#: permission set has *at least* each role's flags): a Viewer share that
+#: also carries get_quota is a Viewer, not "Custom".
+READ_ONLY_FLAGS: frozenset[str] = _VIEWER | {"get_quota"}
+
+
 def role_from_flags(flags: frozenset[str]) -> Role:
-    """The named role with exactly these flags, else a ``Custom`` role."""
+    """The named role these flags give, else a ``Custom`` role.
+
+    Exactly a role's flags is that role; a role's flags plus only read-only
+    extras (:data:`READ_ONLY_FLAGS`) is that role too, the strongest such
+    role first. Anything else (a write flag beyond a role) is ``Custom``.
+    """
     for name, role_flags in ROLE_FLAGS.items():
         if role_flags == flags:
+            return ROLES[name]
+    by_size = sorted(ROLE_FLAGS.items(), key=lambda item: len(item[1]), reverse=True)
+    for name, role_flags in by_size:
+        if role_flags <= flags and flags - role_flags <= READ_ONLY_FLAGS:
             return ROLES[name]
     return Role(CUSTOM, flags)
 
@@ -133,7 +149,7 @@ def role_from_permissions(message: Any) -> Role:
 
 
 __all__ = [
-    "ALL_FLAGS", "CUSTOM", "FOLDER_ONLY", "ROLES", "ROLE_FLAGS", "Custom", "Editor",
-    "Manager", "Role", "Uploader", "Viewer", "as_role", "flags_of", "role_from_flags",
+    "ALL_FLAGS", "CUSTOM", "FOLDER_ONLY", "READ_ONLY_FLAGS", "ROLES", "ROLE_FLAGS", "Custom",
+    "Editor", "Manager", "Role", "Uploader", "Viewer", "as_role", "flags_of", "role_from_flags",
     "role_from_permissions", "role_permissions",
 ]

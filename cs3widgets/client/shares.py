@@ -15,7 +15,7 @@ Server notes (Reva v1.29, checked against a live revad):
   their home (``/home/...``) by :meth:`Files.stat_id
   <cs3widgets.client.files.Files.stat_id>`, the one place ids become paths.
 - Sharing a resource twice with the same grantee is answered ``INTERNAL``
-  ("error creating share"); the client then looks for the existing share and
+  ("error creating share"; on Reva v3 as a gRPC error rather than a status); the client then looks for the existing share and
   raises :class:`~cs3widgets.client.errors.AlreadyExists` only if there is
   one with that grantee. A share the creator may not make (no ``add_grant``,
   e.g. a Viewer re-sharing, or more than they hold) is answered the same
@@ -30,10 +30,13 @@ Server notes (Reva v1.29, checked against a live revad):
   with me and with my groups, in every state; :meth:`Shares.get_received`
   (``GetReceivedShare``) looks one up by id. Naming each share costs one
   ``Stat`` per resource (cached per client): the listing carries ids only.
-- Accepting a share creates a reference ``<home>/MyShares/<name>`` in the
-  recipient's home; the recipient reads and writes through that path
-  (:attr:`ReceivedShare.path`), as far as the share's role allows: the
-  storage refuses the rest with ``PERMISSION_DENIED``.
+- Reva v1.29 mounts an accepted share as a reference ``<home>/MyShares/<name>``
+  and follows it; Reva v3 still may create the mount but no longer follows
+  references, so that path cannot be listed or read there. The resource's
+  own path (``/users/<owner>/...``, reached by its id) works on both lines,
+  so :attr:`ReceivedShare.path` is that path: the recipient reads and writes
+  through it as far as the share's role allows (the storage refuses the rest
+  with ``PERMISSION_DENIED``), and nothing depends on the server's mounts.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from .errors import (
 from .files import Files
 from .identity import Identity
 from .models import Grantee, Group, ReceivedShare, Share, User
+from .paths import validate_target
 from .roles import Role, as_role, flags_of, role_from_permissions, role_permissions
 
 #: Folder in the recipient's home where Reva mounts accepted shares.
@@ -274,6 +278,9 @@ class Shares:
         resource already, and :class:`Unimplemented` if an expiration was
         asked for but the server does not store it (the share is removed).
         """
+        # Before any request: '..' once made a link on the whole home, and a
+        # share of '/' could never be removed.
+        path = validate_target(path)
         role = as_role(role)
         info = self._stat(path)
         if role.folder_only and not _is_dir(info):
@@ -285,15 +292,23 @@ class Shares:
             permissions=co_res.SharePermissions(permissions=role_permissions(role)),
             expiration=convert.to_timestamp(expiration, types_pb2.Timestamp),
         )
-        res = self._conn.call(
-            "CreateShare",
-            co_pb.CreateShareRequest(resource_info=info, grant=grant),
-            path=path,
-            raw=True,
-        )
-        if res.status.code != code_pb2.CODE_OK:
-            err = from_status(res.status, path=path)
-            # Reva reports a duplicate share as INTERNAL: check for it.
+        err: CS3Error | None = None
+        try:
+            res = self._conn.call(
+                "CreateShare",
+                co_pb.CreateShareRequest(resource_info=info, grant=grant),
+                path=path,
+                raw=True,
+            )
+            if res.status.code != code_pb2.CODE_OK:
+                err = from_status(res.status, path=path)
+        except ServerError as exc:
+            # Reva v3's gateway turns the share manager's refusal into a
+            # gRPC error (UNKNOWN) instead of a status.
+            err = exc
+        if err is not None:
+            # Reva reports a duplicate share as an internal error, without
+            # saying why: look for the existing share to tell the user.
             if isinstance(err, ServerError) and self._find_existing(info, grantee_msg):
                 raise AlreadyExists(
                     f"{path} is already shared with this {kind}", path=path
@@ -395,9 +410,9 @@ class Shares:
         share = self._share_model(rs.share, source)
         name = posixpath.basename(source.rstrip("/"))
         state = _STATES.get(rs.state, "invalid")
-        path = ""
-        if state == "accepted" and name:
-            path = posixpath.join(self._files.home(), self.share_folder, name)
+        # Where the recipient reaches it: the resource's own path, on every
+        # server line (see the module docstring), once accepted.
+        path = source if state == "accepted" else ""
         mount = rs.mount_point.path if rs.HasField("mount_point") else ""
         return ReceivedShare(
             share=share, state=state, mount_point=mount, hidden=rs.hidden, name=name, path=path
@@ -408,8 +423,8 @@ class Shares:
 
         ``state`` ("pending", "accepted", "declined") filters the list.
         ``ReceivedShare.path`` is where an accepted share can be read and
-        written (``<home>/MyShares/<name>``); ``share.path`` is the resource
-        in its owner's storage (``/users/<owner>/...``). Costs one
+        written: the resource in its owner's storage (``/users/<owner>/...``),
+        also ``share.path``. Costs one
         ``ListReceivedShares`` plus one ``Stat`` per resource not seen before.
         """
         res = self._conn.call("ListReceivedShares", co_pb.ListReceivedSharesRequest())
@@ -459,7 +474,7 @@ class Shares:
         return self._received_model(res.share)
 
     def accept(self, share_id: str | Share, mount_point: str | None = None) -> ReceivedShare:
-        """Accept a received share; it appears under ``<home>/MyShares``."""
+        """Accept a received share; read and write it through ``.path``."""
         rs = co_res.ReceivedShare(state=co_res.SHARE_STATE_ACCEPTED)
         mask = ["state"]
         if mount_point:

@@ -4,14 +4,17 @@
 endpoint per transfer; the bytes then flow over HTTP in chunks, so memory
 stays flat whatever the size.
 
-Uploads use tus when the server offers it, else a simple PUT. Why tus first,
-besides resuming: Reva's local storage drivers (``localfs``, v1.29, read in
-``pkg/storage/utils/localfs/upload.go``) treat a *simple* PUT whose body stops
-early (``io.ErrUnexpectedEOF``) as complete and move the partial file over the
-destination. With tus, data collects in the server's upload area and is
-renamed into place only once the last byte arrived, so a failed upload never
-touches the destination. When only simple PUT is offered we upload to a
-hidden sibling name and move it over the destination after success.
+One write path serves tus and simple PUT. The client states its intent in
+``InitiateFileUpload`` (``if_match``, ``if_not_exist``, ``lock_id``) and the
+server decides, atomically, when it commits the upload: production storage
+(EOS) does, and so do our development drivers (tools/revad/enforcingfs).
+Nothing is checked client-side first. The bytes go to the server's upload
+area and are renamed into place only once complete: tus finishes with the
+PATCH that reaches the size, and a simple PUT whose body stops short is
+discarded (Reva's plain local drivers would commit it; ours do not). A
+failed or killed upload therefore leaves nothing at the destination, in
+the recycle bin or as a hidden file. tus is preferred where offered because
+it can resume.
 
 All HTTP goes through httpx with explicit timeouts (see ``http.py``). The tus
 core (HEAD for the offset, streamed PATCH, DELETE) is spoken directly over
@@ -46,12 +49,12 @@ from .errors import (
     Conflict,
     CS3Error,
     InvalidName,
-    NotFound,
+    Locked,
     TransferError,
     Unauthenticated,
 )
 from .models import Entry
-from .paths import basename, is_within, join, parent, validate_path, validate_target
+from .paths import is_within, join, validate_path, validate_target
 
 if TYPE_CHECKING:
     from .files import Files
@@ -70,18 +73,10 @@ SPOOL_MEMORY = 4 * MiB
 TUS_RETRIES = 3
 TUS_RETRY_DELAY = 1.0
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
-#: Seconds a failed simple upload waits for its temporary file to show up
-#: (to delete it); see Transfers._remove_sibling.
-SIBLING_CLEANUP_WAIT = 3.0
 
 Progress = Callable[[int, int | None], None]
 Source = bytes | bytearray | memoryview | str | os.PathLike | BinaryIO | IO[bytes]
 Destination = str | os.PathLike | BinaryIO | IO[bytes]
-
-
-def _same_etag(a: str, b: str) -> bool:
-    # Reva quotes etags ("\"abc\""); callers may pass them either way.
-    return a.strip().strip('"') == b.strip().strip('"')
 
 
 # -- sources ------------------------------------------------------------------
@@ -192,6 +187,26 @@ def _open_source(src: Source) -> Iterator[_Window]:
                 yield _Window(spool, size, seekable=True)
 
 
+def _refused(status: int, dest: str, overwrite: bool) -> CS3Error:
+    """The error for a commit the server refused, by what the upload asked.
+
+    The data server answers a refused commit with one HTTP status (simple
+    PUT: 409 for every reason; tus: 423 locked, 412 otherwise), so the
+    caller's own intent says which precondition it was. The gRPC call that
+    started the upload already reported each reason precisely; this is the
+    case of a writer that came in between.
+    """
+    err: CS3Error
+    if status == 423:
+        err = Locked("the file was locked by someone else during the upload", path=dest)
+    elif not overwrite:
+        err = AlreadyExists("the destination was created during the upload", path=dest)
+    else:
+        err = Conflict("the file changed on the server during the upload", path=dest)
+    err.commit_refused = True  # type: ignore[attr-defined]  # final: never retried
+    return err
+
+
 # -- public data types --------------------------------------------------------
 @dataclass
 class PendingUpload:
@@ -207,6 +222,8 @@ class PendingUpload:
     transfer_token: str = field(default="", repr=False)
     if_match: str | None = None
     offset: int = 0
+    #: False when the upload was asked not to replace an existing file.
+    overwrite: bool = True
 
 
 class UploadInterrupted(TransferError):
@@ -271,24 +288,21 @@ class Transfers:
     def _headers(self, transfer_token: str = "") -> dict[str, str]:
         return http.transfer_headers(self.conn, transfer_token)
 
-    def _check_target(self, dest: str, if_match: str | None, overwrite: bool) -> None:
-        """Refuse early when ``dest`` exists (overwrite=False) or its etag moved."""
-        if if_match is None and overwrite:
-            return
-        try:
-            current = self.files.stat(dest)
-        except NotFound:
-            if if_match is not None:
-                raise Conflict("the file was deleted since it was read", path=dest) from None
-            return
-        if not overwrite:
-            raise AlreadyExists("the destination exists", path=dest)
-        if current.is_dir:
-            raise AlreadyExists("the destination is a folder", path=dest)
-        if if_match is not None and not _same_etag(current.etag, if_match):
-            raise Conflict("the file changed on the server since it was read", path=dest)
+    def _initiate_upload(
+        self,
+        dest: str,
+        size: int,
+        *,
+        if_match: str | None = None,
+        overwrite: bool = True,
+        lock_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Ask for an upload; the server refuses it now if the intent already fails.
 
-    def _initiate_upload(self, dest: str, size: int) -> dict[str, Any]:
+        ``if_match`` (the etag the caller read) and ``if_not_exist`` (when
+        not ``overwrite``) are decided by the server, again when the upload
+        commits; ``lock_id`` lets the holder of a lock write.
+        """
         req = sp_pb.InitiateFileUploadRequest(
             ref=res_pb.Reference(path=dest),
             opaque=types_pb.Opaque(
@@ -298,7 +312,12 @@ class Transfers:
                     )
                 }
             ),
+            lock_id=lock_id or "",
         )
+        if if_match is not None:
+            req.if_match = if_match
+        elif not overwrite:
+            req.if_not_exist = True
         res = self.conn.call("InitiateFileUpload", req, path=dest)
         return {p.protocol: p for p in res.protocols}
 
@@ -342,13 +361,17 @@ class Transfers:
         if_match: str | None = None,
         overwrite: bool = True,
         resumable: bool = False,
+        lock_id: str | None = None,
     ) -> Entry:
         """Upload ``src`` (bytes, a local path or a readable binary file) to ``dest``.
 
-        ``progress(done, total)`` is called after every chunk. With
-        ``if_match`` the upload is refused (:class:`Conflict`) if the file's
-        etag is no longer that value; with ``overwrite=False`` an existing
-        file is refused (:class:`AlreadyExists`).
+        ``progress(done, total)`` is called after every chunk. The server
+        decides, atomically when the upload commits: with ``if_match`` the
+        upload is refused (:class:`Conflict`) if the file's etag is no longer
+        that value; with ``overwrite=False`` an existing file is refused
+        (:class:`AlreadyExists`); a folder is never replaced; a file locked by
+        someone else is refused (:class:`Locked`) unless ``lock_id`` is the
+        lock's id.
 
         On failure nothing appears at ``dest`` and a file it overwrote keeps
         its old content. The server's partial data is deleted, unless
@@ -357,7 +380,9 @@ class Transfers:
         """
         dest = validate_target(dest)
         with _open_source(src) as source:
-            return self._upload(source, dest, progress, if_match, overwrite, resumable)
+            return self._upload(
+                source, dest, progress, if_match, overwrite, resumable, lock_id
+            )
 
     def _upload(
         self,
@@ -367,28 +392,24 @@ class Transfers:
         if_match: str | None,
         overwrite: bool,
         resumable: bool,
+        lock_id: str | None = None,
     ) -> Entry:
-        self._check_target(dest, if_match, overwrite)
-        if source.size == 0:
-            # A zero-length tus upload never completes (tusd finishes an upload
-            # only inside a PATCH that reaches its size), and an empty PUT
-            # cannot be cut short, so simple PUT is both required and safe.
-            protocols = self._initiate_upload(dest, 0)
-            proto = protocols.get("simple")
-            if proto is None:
-                raise TransferError("the server offered no simple upload", path=dest)
-            self._put(proto.upload_endpoint, proto.token, source, dest, progress)
+        protocols = self._initiate_upload(
+            dest, source.size, if_match=if_match, overwrite=overwrite, lock_id=lock_id
+        )
+        tus = protocols.get("tus") if self.use_tus else None
+        # A zero-length tus upload never completes (tusd finishes an upload
+        # only inside a PATCH that reaches its size), so it goes as a PUT.
+        if tus is not None and source.size > 0:
+            pending = PendingUpload(
+                dest, source.size, tus.upload_endpoint, tus.token, if_match, 0, overwrite
+            )
+            self._run_tus(pending, source, progress, resumable)
             return self.files.stat(dest)
-        if self.use_tus:
-            protocols = self._initiate_upload(dest, source.size)
-            tus = protocols.get("tus")
-            if tus is not None:
-                pending = PendingUpload(
-                    dest, source.size, tus.upload_endpoint, tus.token, if_match, 0
-                )
-                self._run_tus(pending, source, progress, resumable)
-                return self.files.stat(dest)
-        self._upload_via_sibling(source, dest, progress, if_match)
+        simple = protocols.get("simple")
+        if simple is None:
+            raise TransferError("the server offered no usable upload protocol", path=dest)
+        self._put(simple.upload_endpoint, simple.token, source, dest, progress, overwrite)
         return self.files.stat(dest)
 
     def _run_tus(
@@ -397,7 +418,11 @@ class Transfers:
         try:
             self._tus_loop(pending, source, progress)
         except BaseException as exc:
-            keep = resumable and isinstance(exc, Exception) and not isinstance(exc, Conflict)
+            keep = (
+                resumable
+                and isinstance(exc, Exception)
+                and not isinstance(exc, (Conflict, AlreadyExists, Locked))
+            )
             if not keep:
                 # Clean the server's upload area; the destination was never touched.
                 self.abort(pending)
@@ -422,23 +447,13 @@ class Transfers:
         reauthed = False
         while offset < size:
             stop = size
-            if pending.if_match is not None:
-                # Reva v1.29 ignores If-Match on uploads (FinishUpload has only
-                # a TODO for it), so the last part is held back and the etag is
-                # checked again right before the PATCH that commits the file.
-                # What remains is a race window of one Stat plus one small
-                # PATCH: a writer landing in between is overwritten (its bytes
-                # survive as a version where the storage keeps versions).
-                tail = min(self.chunk_size, size)
-                if offset < size - tail:
-                    stop = size - tail
-                else:
-                    self._check_target(pending.dest, pending.if_match, True)
             try:
                 offset = self._tus_patch(pending, source, offset, stop, progress)
                 pending.offset = offset
                 failures = 0
             except (httpx.TransportError, Conflict) as exc:
+                if getattr(exc, "commit_refused", False):
+                    raise
                 # A dropped connection (or tusd's 409 offset mismatch): the
                 # server kept what arrived; ask where it is and go on from there.
                 failures += 1
@@ -495,6 +510,8 @@ class Transfers:
         }
         self._count("PATCH")
         resp = self.http.patch(pending.url, content=body(), headers=headers)
+        if resp.status_code in (412, 423):  # the commit was refused (see _refused)
+            raise _refused(resp.status_code, pending.dest, pending.overwrite)
         http.raise_for_status(resp, path=pending.dest, action="upload")
         new_offset = int(resp.headers.get("upload-offset", stop))
         if progress is not None:
@@ -543,6 +560,7 @@ class Transfers:
         source: _Window,
         dest: str,
         progress: Progress | None,
+        overwrite: bool = True,
     ) -> None:
         size = source.size
         chunk = self.chunk_size
@@ -566,50 +584,19 @@ class Transfers:
             resp = self.http.put(url, content=body(), headers=headers)
         except httpx.HTTPError as exc:
             raise http.error_for_exception(exc, path=dest, action="upload") from None
-        http.raise_for_status(resp, path=dest, action="upload")
-        if size == 0 and progress is not None:
-            progress(0, 0)
-
-    def _upload_via_sibling(
-        self, source: _Window, dest: str, progress: Progress | None, if_match: str | None
-    ) -> None:
-        # Simple PUT commits whatever arrived, even a cut-short body (see the
-        # module docstring), so write to a hidden sibling and move it into
-        # place only after the whole body was accepted.
-        tmp = join(parent(dest), f".{basename(dest)[:180]}.cs3w-upload-{uuid.uuid4().hex[:12]}")
-        try:
-            protocols = self._initiate_upload(tmp, source.size)
-            proto = protocols.get("simple")
-            if proto is None:
-                raise TransferError("the server offered no usable upload protocol", path=dest)
-            self._put(proto.upload_endpoint, proto.token, source, dest, progress)
-            if if_match is not None:
-                # Same race window as the tus path: one Stat plus one Move.
-                self._check_target(dest, if_match, True)
-            self.files.move(tmp, dest, overwrite=True)
-        except BaseException as exc:
-            self._remove_sibling(tmp)
-            if isinstance(exc, CS3Error) or not isinstance(exc, Exception):
-                raise
+        except CS3Error:
+            raise
+        except Exception as exc:
+            # The source failed mid-body: the server saw a short body and
+            # discards it, so nothing was written.
             raise TransferError(
                 f"upload failed: {type(exc).__name__}: {exc}", path=dest
             ) from exc
-
-    def _remove_sibling(self, tmp: str) -> None:
-        # The server commits a cut-short PUT body a moment after the
-        # connection dropped, so the temporary file may appear only after we
-        # gave up: poll for it for a short while and delete it when it shows.
-        deadline = time.monotonic() + SIBLING_CLEANUP_WAIT
-        while True:
-            try:
-                self.files.delete(tmp)
-                return
-            except NotFound:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(0.1)
-            except CS3Error:
-                return
+        if resp.status_code == 409:  # the commit was refused (see _refused)
+            raise _refused(resp.status_code, dest, overwrite)
+        http.raise_for_status(resp, path=dest, action="upload")
+        if size == 0 and progress is not None:
+            progress(0, 0)
 
     # -- download ------------------------------------------------------------
     def download(

@@ -15,22 +15,35 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CS3W_CACHE", Path.home() / ".cache" / "cs3widgets"))
 
 
+#: The Reva lines the project builds and tests (``scripts/build-revad.sh``).
+LINES = ("v3", "v1.29")
+
+
+def reva_line() -> str:
+    """The Reva line to run: ``$CS3W_REVA_LINE``, else v3 (the line CERNBox runs)."""
+    line = os.environ.get("CS3W_REVA_LINE") or LINES[0]
+    if line not in LINES:
+        raise ValueError(f"CS3W_REVA_LINE must be one of {', '.join(LINES)}, not {line!r}")
+    return line
+
+
 def revad_binary() -> Path:
-    """Return the revad binary: ``$CS3W_REVAD``, else the cached pinned build.
+    """Return the revad binary: ``$CS3W_REVAD``, else the cached build of :func:`reva_line`.
 
     Builds it through ``scripts/build-revad.sh`` when it is missing, which is
-    a no-op when the cache already holds the pinned version.
+    a no-op when the cache already holds that build.
     """
     explicit = os.environ.get("CS3W_REVAD")
     if explicit:
         return Path(explicit)
+    line = reva_line()
     if BUILD_SCRIPT.exists():
         out = subprocess.run(
-            ["bash", str(BUILD_SCRIPT)], check=True, capture_output=True, text=True
+            ["bash", str(BUILD_SCRIPT), line], check=True, capture_output=True, text=True
         ).stdout.strip().splitlines()
         if out:
             return Path(out[-1])
-    linked = cache_dir() / "revad"
+    linked = cache_dir() / f"revad-{line}"
     if linked.exists():
         return linked
     raise FileNotFoundError(

@@ -1,4 +1,8 @@
-"""Generates a revad (Reva v1.29) configuration for one local site.
+"""Generates a revad configuration for one local site, for either Reva line.
+
+One config serves v1.29 and v3: keys one line does not know are ignored by
+it (Reva decodes its sections with mapstructure), and the gaps between the
+lines are closed by our drivers (tools/revad) rather than by branching here.
 
 Every run gets its own data directory, free ports on 127.0.0.1 and random
 secrets, so that tests never share state and nothing secret is committed.
@@ -194,6 +198,14 @@ commit_share_to_storage_ref = true
 disable_home_creation_on_login = false
 create_home_cache_ttl = 0
 etag_cache_ttl = 0
+# Reva v3's gateway fills the resource info of listed shares and links from
+# this cache, and lists nothing without one. TTL 0: every listing stats
+# afresh, so no row is ever stale. v1.29 has no such cache.
+resource_info_cache_type = "memory"
+resource_info_cache_ttl = 0
+
+[grpc.services.gateway.resource_info_caches.memory]
+cache_size = 100000
 
 [grpc.services.gateway.token_managers.jwt]
 expires = {site.token_lifetime}
@@ -266,10 +278,12 @@ driver = "cs3w-json"
 [grpc.services.usershareprovider.drivers.cs3w-json]
 file = "{root / 'shares.json'}"
 
+# cs3w-json-links (tools/revad/jsonlinks) is the json manager with a listing
+# that works on v3 too (v3.0.1's panics); links keep password and expiry.
 [grpc.services.publicshareprovider]
-driver = "json"
+driver = "cs3w-json-links"
 
-[grpc.services.publicshareprovider.drivers.json]
+[grpc.services.publicshareprovider.drivers.cs3w-json-links]
 file = "{root / 'publicshares.json'}"
 
 [grpc.services.storageregistry]
@@ -285,16 +299,22 @@ home_provider = "/home"
 "/public" = {{ address = "{ip}:{p.storage_public}" }}
 "{PUBLIC_MOUNT_ID}" = {{ address = "{ip}:{p.storage_public}" }}
 {ocm_rules}
+# cs3w-localhome and cs3w-local (tools/revad/enforcingfs) decide upload
+# preconditions (if_match, if_not_exist), CS3 locks and lock ids, and never
+# let an upload or a move replace what is there, as EOS does; the
+# cs3w-intent interceptor hands them the request fields Reva drops.
+[grpc.interceptors.cs3w-intent]
+
 [[grpc.services.storageprovider]]
 address = "{ip}:{p.storage_home}"
-driver = "localhome"
+driver = "cs3w-localhome"
 mount_path = "/home"
 mount_id = "{HOME_MOUNT_ID}"
 expose_data_server = true
 data_server_url = "{site.http_url}/data"
 tmp_folder = "{root / 'tmp'}"
 
-[grpc.services.storageprovider.drivers.localhome]
+[grpc.services.storageprovider.drivers.cs3w-localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
 
@@ -330,9 +350,9 @@ address = "{ip}:{p.http}"
 [[http.services.dataprovider]]
 address = "{ip}:{p.http}"
 prefix = "data"
-driver = "localhome"
+driver = "cs3w-localhome"
 
-[http.services.dataprovider.drivers.localhome]
+[http.services.dataprovider.drivers.cs3w-localhome]
 root = "{home_root}"
 user_layout = "{{{{.Username}}}}"
 

@@ -121,8 +121,9 @@ class AccountPanel(ClientHolder, w.VBox):
 
     @guarded
     def reconnect(self) -> None:
-        """Forget the token, log in again and reload."""
+        """Open a new channel, forget the token, log in again and reload."""
         client = self._require_client()
+        client.conn.reconnect()
         if client.auth is not None:
             client.auth.invalidate()
         self.load()

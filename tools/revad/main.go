@@ -1,7 +1,9 @@
 // Command revad builds Reva's server daemon at the version pinned in go.mod,
-// plus two drivers of our own that close gaps of Reva's development drivers
-// (see README.md): "cs3w-local" (share grants enforced) and "cs3w-json"
-// (received shares listed).
+// plus drivers of our own that close gaps of Reva's development drivers
+// (see README.md): "cs3w-local" (share grants enforced), "cs3w-json"
+// (received shares listed, the share-manager ping answered) and
+// "cs3w-json-links" (public links listed with password and expiry kept).
+// The Reva v3 build is generated from these sources (scripts/build-revad.sh).
 //
 // `go install MODULE@VERSION` needs the module proxy's version list for its
 // deprecation check, which the registry mirror here refuses; building from
@@ -18,6 +20,7 @@ import (
 
 	// Registered by name in Reva's driver registries at init.
 	_ "cs3widgets.local/revad/enforcingfs"
+	_ "cs3widgets.local/revad/jsonlinks"
 	_ "cs3widgets.local/revad/jsonshares"
 )
 

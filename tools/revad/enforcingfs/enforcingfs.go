@@ -1,5 +1,7 @@
-// Package enforcingfs registers the storage driver "cs3w-local": Reva's
-// "local" driver with share grants enforced.
+// Package enforcingfs registers the storage drivers "cs3w-local" (Reva's
+// "local" driver with share grants enforced) and "cs3w-localhome" (Reva's
+// "localhome"), both with the write safety of guard.go, and the gRPC
+// interceptor "cs3w-intent" that lets them see what a request asks for.
 //
 // Reva v1.29's local drivers record grants but never consult them: every
 // user who is not the owner gets every permission
@@ -78,7 +80,7 @@ func New(ctx context.Context, m map[string]interface{}) (storage.FS, error) {
 		inner.Shutdown(ctx)
 		return nil, err
 	}
-	return &enforcingFS{inner: inner, grants: grants}, nil
+	return &enforcingFS{inner: newGuard(inner, false), grants: grants}, nil
 }
 
 type enforcingFS struct {
@@ -102,17 +104,7 @@ func caller(ctx context.Context) (*userpb.User, error) {
 // resolves and wraps it (so the path checked is the path accessed, also for
 // ".." in a relative reference or an id).
 func (f *enforcingFS) resolve(ctx context.Context, ref *provider.Reference) (string, error) {
-	if id := ref.GetResourceId(); id != nil {
-		base, err := f.inner.GetPathByID(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		return path.Join("/", path.Join(base, path.Join("/", ref.GetPath()))), nil
-	}
-	if ref.GetPath() == "" {
-		return "", errtypes.BadRequest("enforcingfs: reference without id or path")
-	}
-	return path.Join("/", ref.GetPath()), nil
+	return resolveRef(ctx, f.inner, ref)
 }
 
 // perms returns what u may do on p, or nil when u owns p (everything: the

@@ -21,6 +21,7 @@ package jsonshares
 
 import (
 	"context"
+	"errors"
 
 	collaboration "github.com/cs3org/go-cs3apis/cs3/sharing/collaboration/v1beta1"
 	provider "github.com/cs3org/go-cs3apis/cs3/storage/provider/v1beta1"
@@ -67,6 +68,22 @@ func (m *manager) Share(ctx context.Context, md *provider.ResourceInfo, g *colla
 		}
 	}
 	return m.Manager.Share(ctx, md, g)
+}
+
+// GetShare answers a missing share with errtypes.NotFound(<its id>). Reva
+// v3's gateway pings the share manager before every CreateShare with
+// GetShare(id "0") and takes any error that does not end in NotFound("0")
+// as "ShareManager is not online" (internal/grpc/services/gateway/
+// usershareprovider.go, CreateShare, after ADR-REVA-003); the json manager
+// names the whole reference in its error instead, so no share could be
+// created. v1.29 does not ping; the answer is the same NotFound there.
+func (m *manager) GetShare(ctx context.Context, ref *collaboration.ShareReference) (*collaboration.Share, error) {
+	s, err := m.Manager.GetShare(ctx, ref)
+	var nf errtypes.IsNotFound
+	if err != nil && errors.As(err, &nf) && ref.GetId() != nil {
+		return nil, errtypes.NotFound(ref.GetId().GetOpaqueId())
+	}
+	return s, err
 }
 
 // within reports whether every flag set in sub is also set in set.
