@@ -164,8 +164,14 @@ def test_stale_and_locked_saves_are_refused_with_a_copy(
     assert model["writable"] is True
     http.get(api, params={"content": 0}).raise_for_status()
 
-    # Someone writes behind the lock's back (a script that ignores locks).
-    owner.transfers.upload(notebook_bytes("theirs"), path)
+    # The server's lock lapses (simulated: released behind its back) and
+    # another client of einstein's (a script, a second Jupyter) writes.
+    server_lock = owner.locks.get_lock(path)
+    assert server_lock is not None and server_lock.holder == "einstein"
+    owner.locks.unlock(path, server_lock.lock_id)
+    other = login("einstein")
+    other.transfers.upload(notebook_bytes("theirs"), path)
+
     model["content"]["cells"][0]["source"] = "mine"
     r = http.put(api, json={"type": "notebook", "content": model["content"]})
     assert r.status_code == 409
@@ -175,12 +181,7 @@ def test_stale_and_locked_saves_are_refused_with_a_copy(
     copy = msg.rsplit("saved as ", 1)[1]
     assert cell_source(owner.transfers.read_bytes(f"{root}/{copy}")) == "mine"
 
-    # Another client of einstein's (a second Jupyter) takes the lock after
-    # this server gave it up; this server's save is then refused with 423.
-    other = login("einstein")
-    server_lock = owner.locks.get_lock(path)
-    assert server_lock is not None
-    owner.locks.unlock(path, server_lock.lock_id)
+    # The other client now holds the lock: this server's save is refused (423).
     theirs = other.locks.set_lock(path, expires_in=60)
     r = http.put(api, json={"type": "notebook", "content": model["content"]})
     assert r.status_code == 423 and "locked by einstein" in _message(r)
