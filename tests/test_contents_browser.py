@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from browser.pages import VIEWPORT, launch_chromium
 from contents_server import CS3FrontendServer
@@ -156,3 +157,44 @@ def test_edit_save_lock_and_revert_on_cs3(
         finally:
             context.close()
     assert einstein.locks.get_lock(path) is None  # the servers gave their locks back
+
+
+def _panel_notebook(target: str) -> bytes:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        f"from cs3widgets.widgets import InfoPanel\nInfoPanel({target!r})")]
+    return nbformat.writes(nb).encode()
+
+
+@pytest.mark.parametrize("kind", ["lab", "notebook7"])
+def test_info_panel_link_opens_the_cs3_notebook(
+    kind: str, chromium: Any, revad: RevadServer, einstein: CS3Client, unique: str,
+    tmp_path: Path,
+) -> None:
+    folder = f"{einstein.files.home()}/{unique}"
+    einstein.files.mkdir(folder)
+    einstein.transfers.upload(notebook_bytes("opened = 'from the link'"),
+                              f"{folder}/target.ipynb")
+    einstein.transfers.upload(_panel_notebook(f"{folder}/target.ipynb"),
+                              f"{folder}/panel.ipynb")
+    # The server serves einstein's home, the panel's default Jupyter root.
+    with CS3FrontendServer(kind, revad, "einstein", "", tmp_path / "einstein") as srv:
+        context = chromium.new_context()
+        try:
+            page = _open_by_url(context, kind, srv, f"{unique}/panel.ipynb")
+            _run_command(page, "notebook:run-all-cells")
+            label = "Open in JupyterLab" if kind == "lab" else "Open in Notebook 7"
+            link = page.locator(".cs3w-info-panel a", has_text=label)
+            link.wait_for(state="visible", timeout=STEP)
+            with context.expect_page(timeout=STEP) as new_tab:
+                link.click()
+            opened = new_tab.value
+            opened.wait_for_function(_KERNEL_IDLE, timeout=STEP, polling=300)
+            opened.locator(".jp-Cell .cm-content", has_text="from the link").first.wait_for(
+                state="visible", timeout=STEP)
+            assert f"/{unique}/target.ipynb" in opened.url
+            _shot(opened, f"{kind}-opened-from-info-panel", tmp_path)
+        finally:
+            context.close()
