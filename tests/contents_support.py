@@ -1,17 +1,14 @@
-"""Helpers of the contents-manager tests: a manager on a fresh CS3 folder, notebooks."""
+"""Helpers of the contents-manager tests: notebooks, and one event loop per test."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 import nbformat
 import pytest
 from tornado.web import HTTPError
-
-from cs3widgets.client import CS3Client
-from cs3widgets.contents import CS3ContentsManager
 
 T = TypeVar("T")
 
@@ -60,33 +57,3 @@ class Runner:
         with pytest.raises(HTTPError) as err:
             self(coro)
         return err.value
-
-
-@pytest.fixture()
-def run() -> Iterator[Runner]:
-    r = Runner()
-    yield r
-    r.close()
-
-
-@pytest.fixture()
-def make_cm() -> Iterator[Callable[..., CS3ContentsManager]]:
-    """Factory of managers; each releases its locks at teardown."""
-    made: list[CS3ContentsManager] = []
-
-    def _make(client: CS3Client, root: str, **traits: Any) -> CS3ContentsManager:
-        cm = CS3ContentsManager(client=client, root_dir=root, **traits)
-        made.append(cm)
-        return cm
-
-    yield _make
-    for cm in made:
-        cm.shutdown()
-
-
-@pytest.fixture()
-def folder(einstein: CS3Client, unique: str) -> str:
-    """A fresh folder in einstein's home: the root the manager serves."""
-    path = f"{einstein.files.home()}/{unique}"
-    einstein.files.mkdir(path)
-    return path

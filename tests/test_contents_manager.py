@@ -17,7 +17,7 @@ from contents_support import cell_source, notebook, notebook_bytes
 
 from cs3widgets.client import CS3Client
 
-pytest_plugins = ["contents_support"]
+pytest_plugins = ["contents_fixtures"]
 
 
 def test_get_directory_lists_children_and_hides_dot_files(einstein, folder, make_cm, run):

@@ -12,7 +12,7 @@ from cs3widgets.widgets import InfoPanel
 from cs3widgets.widgets.formatting import local_time
 from cs3widgets.widgets.notebook_links import api_path, links_html, open_links
 
-pytest_plugins = ["contents_support"]
+pytest_plugins = ["contents_fixtures"]
 
 
 def _hrefs(html: str) -> list[str]:

@@ -79,8 +79,9 @@ class SafeWriter:
             why = f"{path} changed on the server since you opened it"
             raise self._refused(cs3, data, 409, why) from None
         except Locked as exc:
-            why = f"{path} is {describe(lock_from(exc))}"
-            raise self._refused(cs3, data, 423, why) from None
+            # The server's refusal may name the holder only by id: ask who.
+            holder = self._locks.foreign_lock(cs3) or lock_from(exc)
+            raise self._refused(cs3, data, 423, f"{path} is {describe(holder)}") from None
         self.remember(cs3, entry.etag)
         self._locks.touch(cs3)
         return entry
