@@ -13,6 +13,7 @@ import hashlib
 import time
 
 import nbformat
+import pytest
 from contents_support import cell_source, notebook, notebook_bytes
 
 from cs3widgets.client import CS3Client
@@ -354,25 +355,39 @@ def test_lock_is_refreshed_while_used_and_released_when_idle(einstein, folder, m
     assert cm.edit_locks.held_paths() == []
 
 
-def test_two_concurrent_savers_lose_no_update(einstein, marie, folder, make_cm, run):
+@pytest.mark.parametrize("locking", [True, False], ids=["with-locks", "etags-only"])
+def test_two_concurrent_savers_lose_no_update(einstein, marie, folder, make_cm, run, locking):
+    """Both open the same version and save at once: one wins, the other's text is kept.
+
+    With locks the opener holds the lock and wins; without, the server's
+    if-match decides, and either may win.
+    """
     path = f"{folder}/n.ipynb"
-    einstein.transfers.upload(notebook_bytes("base"), path)
     theirs = _share_with_marie(einstein, marie, folder)
-    mine, hers = make_cm(einstein, folder), make_cm(marie, theirs)
-    a = run(mine.get("n.ipynb"))
-    b = run(hers.get("n.ipynb"))
-    a["content"].cells[0].source = "from einstein"
-    b["content"].cells[0].source = "from marie"
+    mine = make_cm(einstein, folder, lock_on_open=locking)
+    hers = make_cm(marie, theirs, lock_on_open=locking)
+    for round_ in range(3):
+        einstein.transfers.upload(notebook_bytes("base"), path)
+        a = run(mine.get("n.ipynb"))
+        b = run(hers.get("n.ipynb"))
+        a["content"].cells[0].source = f"from einstein {round_}"
+        b["content"].cells[0].source = f"from marie {round_}"
 
-    async def both() -> list:
-        return await asyncio.gather(
-            mine.save(a, "n.ipynb"), hers.save(b, "n.ipynb"), return_exceptions=True
-        )
+        async def both(a: dict = a, b: dict = b) -> list:
+            return await asyncio.gather(
+                mine.save(a, "n.ipynb"), hers.save(b, "n.ipynb"), return_exceptions=True
+            )
 
-    results = run(both())
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and errors[0].status_code in (409, 423)
-    assert cell_source(einstein.transfers.read_bytes(path)) == "from einstein"
-    copies = [e.name for e in einstein.files.list(folder) if "conflicted copy" in e.name]
-    assert len(copies) == 1 and copies[0] in errors[0].log_message
-    assert cell_source(einstein.transfers.read_bytes(f"{folder}/{copies[0]}")) == "from marie"
+        results = run(both())
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1 and errors[0].status_code == (423 if locking else 409)
+        winner, loser = ("einstein", "marie") if results[1] is errors[0] else ("marie", "einstein")
+        assert not locking or winner == "einstein"
+        assert cell_source(einstein.transfers.read_bytes(path)) == f"from {winner} {round_}"
+        copies = [e.name for e in einstein.files.list(folder)
+                  if f"conflicted copy {loser}" in e.name and e.name in errors[0].log_message]
+        assert len(copies) == 1
+        kept = einstein.transfers.read_bytes(f"{folder}/{copies[0]}")
+        assert cell_source(kept) == f"from {loser} {round_}"
+        for cm in (mine, hers):
+            cm.edit_locks.release_all()
