@@ -175,6 +175,18 @@ def test_rename_never_replaces_and_delete_goes_to_the_trash(einstein, folder, ma
     assert einstein.transfers.read_bytes(f"{folder}/two.txt") == b"two"
     assert run.error(cm.rename("gone.txt", "x.txt")).status_code == 404
 
+    # Renaming a folder moves the edit locks of the notebooks open in it.
+    einstein.files.mkdir(f"{folder}/d")
+    einstein.transfers.upload(notebook_bytes("x"), f"{folder}/d/n.ipynb")
+    run(cm.get("d/n.ipynb"))
+    run(cm.rename("d", "e"))
+    assert einstein.locks.get_lock(f"{folder}/e/n.ipynb").holder == "einstein"
+    assert cm.edit_locks.held_paths() == [f"{folder}/e/n.ipynb"]
+    assert run.error(cm.rename("e", "uno.txt")).status_code == 409
+    assert cm.edit_locks.held_paths() == [f"{folder}/e/n.ipynb"]  # kept on failure
+    run(cm.delete("e"))
+    assert cm.edit_locks.held_paths() == [] and not einstein.files.exists(f"{folder}/e")
+
     run(cm.delete("two.txt"))
     assert not einstein.files.exists(f"{folder}/two.txt")
     assert f"{folder}/two.txt" in {i.original_path for i in einstein.files.recycle_list()}

@@ -158,6 +158,13 @@ class EditLocks:
                 with contextlib.suppress(CS3Error):
                     self.acquire(path)
 
+    def release_within(self, path: str) -> list[str]:
+        """Release our locks on ``path`` and below it; return the paths released."""
+        inside = [p for p in self.held_paths() if p == path or p.startswith(path.rstrip("/") + "/")]
+        for p in inside:
+            self.release(p)
+        return inside
+
     def release_all(self) -> None:
         """Release every lock (server shutdown)."""
         for path in self.held_paths():

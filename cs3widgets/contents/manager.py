@@ -406,19 +406,28 @@ class CS3ContentsManager(AsyncContentsManager):
         src, dst = self.cs3_path(old), self.cs3_path(new)
         self._stat(src, old)  # a missing source is a 404, not a server error
         self.refuse_if_locked(src, old, "renamed")
-        had_lock = self.edit_locks.lock_id(src) is not None
-        self.edit_locks.release(src)
+        # Our own locks (on the file, or on notebooks inside the folder) are
+        # given up for the move, which a lock-enforcing server would refuse
+        # otherwise, and taken again at the new place.
+        held = self.edit_locks.release_within(src)
         try:
             moved = self.client.files.move(src, dst, overwrite=False)
-        except AlreadyExists:
-            raise HTTPError(409, f"{new} exists already", reason="Already exists") from None
-        except NotFound:
+        except (AlreadyExists, NotFound) as exc:
+            self._relock(held)
+            if isinstance(exc, AlreadyExists):
+                raise HTTPError(409, f"{new} exists already", reason="Already exists") from None
             raise HTTPError(404, f"No such file or directory: {old}") from None
+        except BaseException:
+            self._relock(held)
+            raise
         if self._writer.forget(src) is not None:
             self.remember_etag(dst, moved.etag)
-        if had_lock:
+        self._relock([dst + p[len(src):] for p in held])
+
+    def _relock(self, paths: list[str]) -> None:
+        for p in paths:
             with contextlib.suppress(CS3Error):
-                self.edit_locks.acquire(dst)
+                self.edit_locks.acquire(p)
 
     async def delete_file(self, path: str) -> None:
         """Move a file or folder to the CS3 recycle bin."""
@@ -429,7 +438,7 @@ class CS3ContentsManager(AsyncContentsManager):
     def _delete(self, path: str) -> None:
         cs3 = self.cs3_path(path)
         self.refuse_if_locked(cs3, path, "deleted")
-        self.edit_locks.release(cs3)
+        self.edit_locks.release_within(cs3)
         self._writer.forget(cs3)
         try:
             self.client.files.delete(cs3)
