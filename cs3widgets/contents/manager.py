@@ -261,21 +261,11 @@ class CS3ContentsManager(AsyncContentsManager):
         return model
 
     def _dir_model(self, entry: Entry, path: str, content: bool) -> dict[str, Any]:
-        model = m.base_model(entry, path, kind="directory")
-        model["size"] = None
-        if not content:
-            return model
-        children = []
-        for child in self.client.files.list(self.cs3_path(path)):
-            if (child.hidden and not self.allow_hidden) or not self.should_list(child.name):
-                continue
-            child_path = f"{path}/{child.name}" if path else child.name
-            child_model = m.base_model(child, child_path)
-            if child_model["type"] == "directory":
-                child_model["size"] = None
-            children.append(child_model)
-        model.update(content=children, format="json")
-        return model
+        children = self.client.files.list(self.cs3_path(path)) if content else None
+        return m.directory_model(entry, path, children, self._listed)
+
+    def _listed(self, child: Entry) -> bool:
+        return (self.allow_hidden or not child.hidden) and self.should_list(child.name)
 
     # -- writing ------------------------------------------------------------
     async def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:

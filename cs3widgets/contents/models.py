@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -77,6 +78,27 @@ def partial_upload(api_path: str, size: int) -> dict[str, Any]:
     }
 
 
+def directory_model(
+    entry: Entry, api_path: str, children: Iterable[Entry] | None,
+    listed: Callable[[Entry], bool],
+) -> dict[str, Any]:
+    """A folder's model; with ``children`` its content (those ``listed`` accepts)."""
+    model = base_model(entry, api_path, kind="directory")
+    model["size"] = None
+    if children is None:
+        return model
+    content = []
+    for child in children:
+        if not listed(child):
+            continue
+        child_model = base_model(child, f"{api_path}/{child.name}" if api_path else child.name)
+        if child_model["type"] == "directory":
+            child_model["size"] = None
+        content.append(child_model)
+    model.update(content=content, format="json")
+    return model
+
+
 def guess_mimetype(name: str, fmt: str) -> str:
     """A MIME type from the name, else what the format implies."""
     guessed = mimetypes.guess_type(name)[0]
@@ -139,6 +161,7 @@ __all__ = [
     "add_hash",
     "base_model",
     "can_write",
+    "directory_model",
     "fill_file",
     "guess_mimetype",
     "kind_of",
