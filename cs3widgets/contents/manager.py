@@ -81,9 +81,11 @@ class CS3ContentsManager(AsyncContentsManager):
     lock_on_open = Bool(
         True, config=True, help="Lock a notebook for editing when a front end opens it"
     )
-    lock_ttl = Float(600.0, config=True, help="Seconds an edit lock lives unless refreshed")
+    # A short life bounds how long a crashed server's locks stay behind;
+    # a live server refreshes its locks well before they end.
+    lock_ttl = Float(300.0, config=True, help="Seconds an edit lock lives unless refreshed")
     lock_refresh_interval = Float(
-        120.0, config=True, help="Seconds between refreshes of the edit locks still in use"
+        60.0, config=True, help="Seconds between refreshes of the edit locks still in use"
     )
     lock_idle_timeout = Float(
         300.0,
