@@ -1,6 +1,12 @@
 """The demo: a local revad with demo users and sample files, plus JupyterLab
 (the gallery) and Voilà (the dashboard), all on 127.0.0.1.
 
+The gallery notebooks live on CS3, as SWAN's live on CERNBox: they are
+uploaded into the demo user's home (``Gallery/``) and JupyterLab opens and
+saves them through the CS3 contents manager. Everything the demo writes
+(revad's data, Jupyter's state, the kernels' working folder) is in a
+temporary folder that is removed at the end; the repository is only read.
+
 Run through ``scripts/demo.sh`` (which installs everything first) or
 ``python -m cs3widgets.devserver.demo``. Ctrl-C stops everything.
 """
@@ -20,7 +26,7 @@ from pathlib import Path
 from .binary import REPO_ROOT
 from .config import SiteConfig, free_port
 from .processes import stop_process_group
-from .seed import seed_demo
+from .seed import GALLERY, seed_demo, seed_gallery
 from .server import RevadServer
 from .users import DEMO_USERS
 
@@ -62,8 +68,10 @@ def _jupyter_env(server: RevadServer, work: Path, username: str) -> dict[str, st
 
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
+        # Run in the log's (temporary) folder: nothing lands in the caller's cwd.
         return subprocess.Popen(
-            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=log.parent,
         )
 
 
@@ -86,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         print("starting revad ...", flush=True)
         server.start()
         seed_demo(server)
+        seed_gallery(server, NOTEBOOKS, username=args.user)
         env = _jupyter_env(server, work, args.user)
+        kernels_dir = work / "kernels-cwd"  # the kernels' local working folder
+        kernels_dir.mkdir()
         bindir = Path(sys.executable).parent
         urls: list[str] = []
         if not args.no_lab:
@@ -94,14 +105,19 @@ def main(argv: list[str] | None = None) -> int:
             lab = _start(
                 [str(bindir / "jupyter"), "lab", "--no-browser", f"--port={port}",
                  "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-                 "--ServerApp.password=", f"--ServerApp.root_dir={NOTEBOOKS}",
+                 "--ServerApp.password=", f"--ServerApp.root_dir={kernels_dir}",
+                 # Notebooks are opened and saved on CS3, in the user's home.
+                 "--ServerApp.contents_manager_class="
+                 "cs3widgets.contents.CS3ContentsManager",
+                 f"--ServerApp.default_url=/lab/tree/{GALLERY.removeprefix('/home/')}",
                  # CI and containers run as root; Jupyter refuses that unless told.
                  f"--ServerApp.allow_root={os.geteuid() == 0}"],
                 env, work / "jupyterlab.log",
             )
             procs.append(lab)
             _wait_http(f"http://127.0.0.1:{port}/lab", lab)
-            urls.append(f"Gallery (JupyterLab): http://127.0.0.1:{port}/lab")
+            urls.append(f"Gallery (JupyterLab): http://127.0.0.1:{port}/lab/tree/"
+                        f"{GALLERY.removeprefix('/home/')}  (notebooks on CS3)")
         if not args.no_voila:
             port = args.voila_port if args.voila_port else free_port()
             voila = _start(

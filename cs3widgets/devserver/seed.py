@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from cs3widgets.client import BasicAuth, CS3Client
 
@@ -17,6 +18,8 @@ from .users import DEMO_USERS
 
 #: How many entries the demo's large folder holds.
 LARGE_FOLDER_SIZE = 5000
+#: Where the gallery notebooks go in the demo user's CS3 home.
+GALLERY = "/home/Gallery"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,31 @@ def seed_demo(server: RevadServer, *, large_folder_size: int = LARGE_FOLDER_SIZE
     return data
 
 
+def seed_gallery(
+    server: RevadServer, notebooks: Path, *, username: str = "einstein", folder: str = GALLERY
+) -> list[str]:
+    """Upload the gallery notebooks (``*.ipynb`` of ``notebooks``) into ``folder`` on CS3.
+
+    The demo's JupyterLab serves CS3 through the CS3 contents manager, so
+    the notebooks are opened, run and saved there, as SWAN keeps them on
+    CERNBox, and the repository's copies are never written. Returns the CS3
+    paths.
+    """
+    with _client(server, username) as client:
+        client.files.mkdir(folder, parents=True, exist_ok=True)
+        paths = []
+        for nb in sorted(notebooks.glob("*.ipynb")):
+            target = f"{folder}/{nb.name}"
+            client.transfers.upload(nb.read_bytes(), target)
+            paths.append(target)
+    return paths
 
 
-__all__ = ["LARGE_FOLDER_SIZE", "SeededData", "measurements_csv", "seed_demo"]
+__all__ = [
+    "GALLERY",
+    "LARGE_FOLDER_SIZE",
+    "SeededData",
+    "measurements_csv",
+    "seed_demo",
+    "seed_gallery",
+]

@@ -14,6 +14,7 @@ from ..client.models import Entry, Lock, PublicLink, Share, Version
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, guarded, log
 from .formatting import html_table, human_size, local_time, plain
+from .notebook_links import links_html
 from .widget_tree import close_tree
 
 #: Versions shown with a restore button (newest first).
@@ -41,6 +42,10 @@ class InfoPanel(ClientHolder, w.VBox):
 
     #: The file or folder described. Set it to describe another one.
     path = Unicode("", help="The resource described")
+    #: The CS3 folder this Jupyter server's CS3ContentsManager serves
+    #: (empty: the user's home, its default); notebooks below it get links
+    #: that open them in JupyterLab and Notebook 7.
+    jupyter_root = Unicode("", help="CS3 root of the Jupyter server's contents")
 
     def __init__(self, path: str | None = None, client: CS3Client | None = None,
                  **kwargs: Any) -> None:
@@ -51,6 +56,7 @@ class InfoPanel(ClientHolder, w.VBox):
         self.lock: Lock | None = None
         self.versions: list[Version] = []
         self.owner = ""  # the owner as shown: "Display Name (username)" when known
+        self._root = ""  # where notebook links start: jupyter_root or the home
         # Owner id -> label: a folder's files share one owner, so one lookup.
         self._owner_labels: dict[str, str] = {}
         self.details = w.HTML()
@@ -88,6 +94,7 @@ class InfoPanel(ClientHolder, w.VBox):
         self.versions = [] if entry.is_dir else self._optional(
             lambda: client.files.versions(entry.path), [])
         self.owner = self._owner_label(client, entry.owner)
+        self._root = self.jupyter_root or self._optional(client.files.home, "")
         self._render()
         self.banner.clear()
 
@@ -174,7 +181,7 @@ class InfoPanel(ClientHolder, w.VBox):
     def _render(self) -> None:
         old = list(self.versions_box.children)
         with self.hold_sync():
-            self.details.value = html_table(self.rows())
+            self.details.value = html_table(self.rows()) + links_html(self.entry, self._root)
             shown = self.versions[:MAX_VERSIONS]
             rows: list[w.Widget] = [_VersionRow(self, v) for v in shown]
             if not rows:
