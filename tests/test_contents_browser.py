@@ -7,13 +7,12 @@ own Jupyter and is shown it read-only while einstein's lock is held.
 einstein then reverts to the checkpoint, and the previous version is back
 on the server.
 
-Screenshots go to the test's temporary folder; with
-``CS3W_UPDATE_SCREENSHOTS=1`` they replace ``docs/screenshots/contents-*.png``.
+Screenshots go to a temporary folder; with ``pytest --refresh-screenshots``
+they replace ``docs/screenshots/contents-*.png``.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +30,6 @@ from cs3widgets.devserver import RevadServer
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 STEP = 60_000
 
 _KERNEL_IDLE = """() => {
@@ -57,10 +55,8 @@ def _wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> No
         time.sleep(0.3)
 
 
-def _shot(page: Any, name: str, tmp_path: Path) -> None:
-    target = DOCS if os.environ.get("CS3W_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"contents-{name}.png"))
+def _shot(page: Any, name: str, directory: Path) -> None:
+    page.screenshot(path=str(directory / f"contents-{name}.png"))
 
 
 def _open_from_file_browser(context: Any, kind: str, server: CS3FrontendServer,
@@ -101,7 +97,7 @@ def _run_command(page: Any, command: str) -> None:
 @pytest.mark.parametrize("kind", ["lab", "notebook7"])
 def test_edit_save_lock_and_revert_on_cs3(
     kind: str, chromium: Any, revad: RevadServer, einstein: CS3Client, marie: CS3Client,
-    unique: str, tmp_path: Path,
+    unique: str, tmp_path: Path, screenshot_dir: Path,
 ) -> None:
     folder = f"{einstein.files.home()}/{unique}"
     einstein.files.mkdir(folder)
@@ -128,7 +124,7 @@ def test_edit_save_lock_and_revert_on_cs3(
             _wait_for(lambda: cell_source(einstein.transfers.read_bytes(path))
                       == "x = 2  # edited in the browser", "the save to reach CS3")
             _wait_for(lambda: len(einstein.files.versions(path)) >= 1, "a version")
-            _shot(page, f"{kind}-einstein", tmp_path)
+            _shot(page, f"{kind}-einstein", screenshot_dir)
 
             # marie opens it in her own Jupyter: readable, shown read-only.
             other = _open_by_url(context, kind, hers, "analysis.ipynb")
@@ -138,7 +134,7 @@ def test_edit_save_lock_and_revert_on_cs3(
             assert "edited in the browser" in other.locator(".jp-Cell .cm-content").first \
                 .inner_text()
             assert marie.locks.get_lock(f"{theirs}/analysis.ipynb").holder == "einstein"
-            _shot(other, f"{kind}-marie-read-only", tmp_path)
+            _shot(other, f"{kind}-marie-read-only", screenshot_dir)
             other.close()
             assert cell_source(einstein.transfers.read_bytes(path)) \
                 == "x = 2  # edited in the browser"
@@ -171,7 +167,7 @@ def _panel_notebook(target: str) -> bytes:
 @pytest.mark.parametrize("kind", ["lab", "notebook7"])
 def test_info_panel_link_opens_the_cs3_notebook(
     kind: str, chromium: Any, revad: RevadServer, einstein: CS3Client, unique: str,
-    tmp_path: Path,
+    tmp_path: Path, screenshot_dir: Path,
 ) -> None:
     folder = f"{einstein.files.home()}/{unique}"
     einstein.files.mkdir(folder)
@@ -195,6 +191,6 @@ def test_info_panel_link_opens_the_cs3_notebook(
             opened.locator(".jp-Cell .cm-content", has_text="from the link").first.wait_for(
                 state="visible", timeout=STEP)
             assert f"/{unique}/target.ipynb" in opened.url
-            _shot(opened, f"{kind}-opened-from-info-panel", tmp_path)
+            _shot(opened, f"{kind}-opened-from-info-panel", screenshot_dir)
         finally:
             context.close()
