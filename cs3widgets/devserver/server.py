@@ -158,17 +158,34 @@ class RevadServer:
 
 
 @contextlib.contextmanager
-def ocm_pair(root: Path) -> Iterator[tuple[RevadServer, RevadServer]]:
+def ocm_pair(root: Path, *, attempts: int = 3) -> Iterator[tuple[RevadServer, RevadServer]]:
     """Two OCM-enabled sites under ``root`` that trust each other.
 
     Both configs exist (with their ports) before either site starts, since
     each names the other as a trusted provider. The second site is called
     "localhost": Reva's provider authorizer compares host names, not ports.
+    A port taken by another process between pick and bind starts the pair
+    again on fresh ports (a lone site retries by itself; a pair must move
+    together, since each knows the other's ports).
     """
-    a = SiteConfig(root=root / "site-a", name="site-a", ocm=True)
-    b = SiteConfig(root=root / "site-b", name="site-b", ocm=True, host="localhost")
-    for site in (a, b):
-        site.root.mkdir(parents=True, exist_ok=True)
-    sa, sb = RevadServer(a, peers=[b]), RevadServer(b, peers=[a])
-    with sa, sb:
-        yield sa, sb
+    for attempt in range(attempts):
+        a = SiteConfig(root=root / "site-a", name="site-a", ocm=True)
+        b = SiteConfig(root=root / "site-b", name="site-b", ocm=True, host="localhost")
+        for site in (a, b):
+            site.root.mkdir(parents=True, exist_ok=True)
+        sa, sb = RevadServer(a, peers=[b]), RevadServer(b, peers=[a])
+        try:
+            sa.start()
+            sb.start()
+        except RevadError as exc:
+            sa.stop()
+            sb.stop()
+            if "address already in use" not in str(exc) or attempt == attempts - 1:
+                raise
+            continue
+        try:
+            yield sa, sb
+        finally:
+            sb.stop()
+            sa.stop()
+        return
