@@ -7,7 +7,11 @@
                     storage_options={"gateway": "host:19000", "user": "...", "password": "..."})
 
 works, and so does ``fsspec.open("cs3://home/x.csv")`` with only the ``CS3_*``
-environment variables set. Storage options are :class:`CS3Config` settings.
+environment variables set. Storage options are :class:`CS3Config` settings,
+plus ``worker_access`` and ``worker_lifetime`` (see :meth:`CS3FileSystem.__reduce__`).
+
+Pickled (as Dask does to ship it to workers), a filesystem carries no
+password and no token of this process: see :mod:`cs3widgets.client.delegation`.
 """
 
 from __future__ import annotations
@@ -15,26 +19,29 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from fsspec.callbacks import DEFAULT_CALLBACK, Callback
-from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
+from fsspec.spec import AbstractFileSystem
 
-from .client import CS3Client, CS3Config
-from .client.errors import (
-    AlreadyExists,
-    CS3Error,
-    InvalidName,
-    NotFound,
-    PermissionDenied,
+from ..client import CS3Client, CS3Config
+from ..client.delegation import (
+    DEFAULT_LIFETIME,
+    REMINT_FRACTION,
+    ClientRecipe,
+    WorkerAccess,
+    recipe_for,
+    shared_client,
 )
-from .client.files import Files
-from .client.models import Entry
-from .client.paths import join, validate_path
-from .client.transfers import SPOOL_MEMORY, DownloadTarget, Transfers
+from ..client.errors import CS3Error
+from ..client.files import Files
+from ..client.models import Entry
+from ..client.paths import join
+from ..client.transfers import Transfers
+from .errors import as_os_error, os_errors
+from .file import CS3File
 
 #: fsspec's own options, handled by its base class and instance cache.
 _FSSPEC_OPTIONS = {
@@ -46,22 +53,7 @@ _FSSPEC_OPTIONS = {
     "loop",
 }
 
-
-@contextlib.contextmanager
-def _os_errors(path: str) -> Iterator[None]:
-    """Map service-layer errors to the OS exceptions fsspec callers expect."""
-    try:
-        yield
-    except NotFound as exc:
-        raise FileNotFoundError(errno.ENOENT, exc.message, path) from exc
-    except AlreadyExists as exc:
-        raise FileExistsError(errno.EEXIST, exc.message, path) from exc
-    except PermissionDenied as exc:
-        raise PermissionError(errno.EACCES, exc.message, path) from exc
-    except InvalidName as exc:
-        raise ValueError(str(exc)) from exc
-    except CS3Error as exc:
-        raise OSError(errno.EIO, str(exc), path) from exc
+_CONTAINER = sp_res.RESOURCE_TYPE_CONTAINER
 
 
 def _info(entry: Entry, name: str) -> dict[str, Any]:
@@ -73,6 +65,21 @@ def _info(entry: Entry, name: str) -> dict[str, Any]:
         "etag": entry.etag,
         "mime_type": entry.mime_type,
         "id": str(entry.id) if entry.id else None,
+    }
+
+
+def _info_from_pb(info: Any, name: str) -> dict[str, Any]:
+    """:func:`_info` straight from a ``ResourceInfo`` (no Entry built: listings are big)."""
+    mtime = info.mtime.seconds + info.mtime.nanos * 1e-9 if info.HasField("mtime") else None
+    rid = info.id
+    return {
+        "name": name,
+        "size": info.size,
+        "type": "directory" if info.type == _CONTAINER else "file",
+        "mtime": mtime or None,
+        "etag": info.etag.strip('"'),
+        "mime_type": info.mime_type,
+        "id": f"{rid.storage_id}!{rid.opaque_id}" if rid.storage_id or rid.opaque_id else None,
     }
 
 
@@ -90,6 +97,11 @@ class CS3FileSystem(AbstractFileSystem):
 
     def __init__(self, client: CS3Client | None = None, **storage_options: Any) -> None:
         super().__init__(client=client, **storage_options)
+        #: What workers may do with the credential a pickled copy carries
+        #: ("read" or "write"), and for how many seconds.
+        self.worker_access: WorkerAccess = storage_options.pop("worker_access", "read")
+        self.worker_lifetime = float(storage_options.pop("worker_lifetime", DEFAULT_LIFETIME))
+        self._recipe: ClientRecipe | None = storage_options.pop("_recipe", None)
         if client is None:
             settings = {k: v for k, v in storage_options.items() if k not in _FSSPEC_OPTIONS}
             config = CS3Config.load(**settings)
@@ -107,6 +119,24 @@ class CS3FileSystem(AbstractFileSystem):
         self.transfers: Transfers = (
             transfers if transfers is not None else Transfers(client.conn, self.files)
         )
+
+    # -- pickling (Dask) ---------------------------------------------------------
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as a recipe: gateway, TLS and a worker credential, no password or token.
+
+        The credential is the token file's path when this filesystem reads
+        its token from a file (SWAN), else an application password minted
+        once for ``worker_access`` ("read" by default) that expires after
+        ``worker_lifetime`` seconds (8 hours by default). fsspec's own
+        pickling would carry the storage options, password included.
+        """
+        recipe = self._recipe
+        if recipe is None or recipe.valid_for() < self.worker_lifetime * REMINT_FRACTION:
+            with os_errors("/"):
+                recipe = recipe_for(
+                    self.client, access=self.worker_access, lifetime=self.worker_lifetime
+                )
+        return _from_recipe, (type(self), recipe, self.worker_access, self.worker_lifetime)
 
     # -- paths -----------------------------------------------------------------
     @classmethod
@@ -129,16 +159,20 @@ class CS3FileSystem(AbstractFileSystem):
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
         """Stat ``path``: ``name``, ``size``, ``type``, ``mtime``, ``etag``, ..."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             return _info(self.files.stat(path), path)
 
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
         """List a folder (or a file, as a one-entry list)."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             entry = self.files.stat(path)
             if entry.is_dir:
-                out = [_info(e, join(path, e.name)) for e in self.files.iter_list(path)]
+                listing = self.files.list_compact(path)
+                out = [
+                    _info_from_pb(listing.info(k), join(path, name))
+                    for k, name in enumerate(listing.names)
+                ]
             else:
                 out = [_info(entry, path)]
         out.sort(key=lambda i: i["name"])
@@ -147,7 +181,7 @@ class CS3FileSystem(AbstractFileSystem):
     def modified(self, path: str) -> datetime:
         """Last modification time (aware, UTC)."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             mtime = self.files.stat(path).mtime
         if mtime is None:
             raise OSError(errno.EIO, "the server reports no modification time", path)
@@ -157,19 +191,19 @@ class CS3FileSystem(AbstractFileSystem):
     def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
         """Create a folder (and its parents unless ``create_parents=False``)."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             self.files.mkdir(path, parents=create_parents)
 
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
         """Create a folder and its parents."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             self.files.mkdir(path, parents=True, exist_ok=exist_ok)
 
     def rmdir(self, path: str) -> None:
         """Remove an empty folder."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             entry = self.files.stat(path)
             if not entry.is_dir:
                 raise NotADirectoryError(errno.ENOTDIR, "not a folder", path)
@@ -181,7 +215,7 @@ class CS3FileSystem(AbstractFileSystem):
     def rm_file(self, path: str) -> None:
         """Delete one file."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             self.files.delete(path)
 
     def _rm(self, path: str) -> None:
@@ -214,7 +248,7 @@ class CS3FileSystem(AbstractFileSystem):
             super().mv(path1, path2, recursive=recursive, maxdepth=maxdepth, **kwargs)
             return
         src, dst = self._strip_protocol(path1), self._strip_protocol(path2)
-        with _os_errors(src):
+        with os_errors(src):
             if self.isdir(dst):
                 dst = join(dst, src.rsplit("/", 1)[-1])
             self.files.move(src, dst, overwrite=True)
@@ -222,7 +256,7 @@ class CS3FileSystem(AbstractFileSystem):
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         """Copy one file server to server (streamed through this process)."""
         src, dst = self._strip_protocol(path1), self._strip_protocol(path2)
-        with _os_errors(src):
+        with os_errors(src):
             if self.files.stat(src).is_dir:
                 self.files.mkdir(dst, parents=True, exist_ok=True)
                 return
@@ -232,21 +266,69 @@ class CS3FileSystem(AbstractFileSystem):
     def cat_file(
         self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any
     ) -> bytes:
-        """The bytes of a file, or of ``[start, end)`` (negative values count from the end)."""
+        """The bytes of a file, or of ``[start, end)`` (negative values count from the end).
+
+        A range is one HTTP GET on the file's cached download target; only
+        a negative ``end`` costs a Stat (the size is needed to place it).
+        """
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             if start is None and end is None:
                 return self.transfers.read_bytes(path)
+            return self._read_range(path, start, end)
+
+    def _read_range(self, path: str, start: int | None, end: int | None) -> bytes:
+        start = start or 0
+        if start < 0 and end is None:
+            return self.transfers.read_range(path, start, None)  # a suffix range
+        if start < 0 or (end is not None and end < 0):
             size = self.files.stat(path).size
-            start = 0 if start is None else (max(0, size + start) if start < 0 else start)
-            end = size if end is None else (max(0, size + end) if end < 0 else min(end, size))
-            target = self.transfers.initiate_download(path)
-            return self.transfers.fetch_range(target, start, end)
+            start = max(0, size + start) if start < 0 else start
+            end = max(0, size + end) if end is not None and end < 0 else end
+        return self.transfers.read_range(path, start, end)
+
+    def cat_ranges(
+        self,
+        paths: list[str] | str,
+        starts: list[int] | int | None,
+        ends: list[int] | int | None,
+        max_gap: int | None = None,
+        on_error: str = "return",
+        **kwargs: Any,
+    ) -> list[bytes | Exception]:
+        """Byte ranges of files: one download initiation per file, one GET per range.
+
+        fsspec's default calls ``cat_file`` per range, which cost a Stat and
+        an InitiateFileDownload each; here every range of a file reuses the
+        file's download target and a kept-alive connection. Overlapping or
+        touching ranges of one file are fetched once.
+        """
+        n = len(paths) if isinstance(paths, list) else None
+        if n is None:
+            n = len(starts) if isinstance(starts, list) else len(ends)  # type: ignore[arg-type]
+            paths = [paths] * n  # type: ignore[list-item]
+        starts = starts if isinstance(starts, list) else [starts] * n  # type: ignore[list-item]
+        ends = ends if isinstance(ends, list) else [ends] * n  # type: ignore[list-item]
+        if not len(paths) == len(starts) == len(ends):
+            raise ValueError("paths, starts and ends must have the same length")
+        out: list[bytes | Exception] = []
+        fetched: dict[tuple[str, int | None, int | None], bytes] = {}
+        for p, start, end in zip(self._strip_protocol(paths), starts, ends, strict=True):
+            key = (p, start, end)
+            try:
+                if key not in fetched:
+                    fetched[key] = self._read_range(p, start, end)
+                out.append(fetched[key])
+            except CS3Error as exc:
+                if on_error == "raise":
+                    raise as_os_error(exc, p) from exc
+                out.append(as_os_error(exc, p))
+        return out
 
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
         """Write ``value`` as the whole content of ``path``."""
         path = self._strip_protocol(path)
-        with _os_errors(path):
+        with os_errors(path):
             self.transfers.upload(value, path, overwrite=mode != "create")
 
     def put_file(
@@ -258,7 +340,7 @@ class CS3FileSystem(AbstractFileSystem):
         if os.path.isdir(lpath):
             self.makedirs(rpath, exist_ok=True)
             return
-        with _os_errors(rpath):
+        with os_errors(rpath):
             self.transfers.upload(
                 lpath, rpath, overwrite=mode != "create", progress=_progress(callback)
             )
@@ -272,7 +354,7 @@ class CS3FileSystem(AbstractFileSystem):
         if outfile is None and self.isdir(rpath):
             os.makedirs(lpath, exist_ok=True)
             return
-        with _os_errors(rpath):
+        with os_errors(rpath):
             if outfile is None and not hasattr(lpath, "write"):
                 parent = os.path.dirname(os.fspath(lpath))
                 if parent:
@@ -300,6 +382,27 @@ class CS3FileSystem(AbstractFileSystem):
         )
 
 
+_worker_filesystems: dict[tuple[Any, ...], CS3FileSystem] = {}
+
+
+def _from_recipe(
+    cls: type[CS3FileSystem], recipe: ClientRecipe, access: WorkerAccess, lifetime: float
+) -> CS3FileSystem:
+    """Unpickle: one filesystem (and one client) per recipe in each process."""
+    key = (cls, recipe, access, lifetime)
+    fs = _worker_filesystems.get(key)
+    if fs is None or fs.client.conn.closed:
+        fs = cls(
+            client=shared_client(recipe),
+            worker_access=access,
+            worker_lifetime=lifetime,
+            _recipe=recipe,
+            skip_instance_cache=True,
+        )
+        _worker_filesystems[key] = fs
+    return fs
+
+
 def _progress(callback: Callback) -> Any:
     """Adapt an fsspec ``Callback`` to the ``progress(done, total)`` signature."""
     if callback is DEFAULT_CALLBACK:
@@ -311,62 +414,3 @@ def _progress(callback: Callback) -> Any:
         callback.absolute_update(done)
 
     return report
-
-
-class CS3File(AbstractBufferedFile):
-    """A file on CS3: ranged HTTP reads; writes uploaded when closed.
-
-    Reads fetch ``[start, end)`` with an HTTP Range request on the download
-    endpoint (Reva's data server honours Range). Writes collect in a spooled
-    temporary file (memory up to 4 MiB, then disk) and are uploaded by
-    ``close()`` through tus, so a failure leaves the old file intact. Leaving
-    a ``with`` block by an exception discards what was written.
-    """
-
-    DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024
-
-    fs: CS3FileSystem
-
-    def __init__(self, fs: CS3FileSystem, path: str, mode: str = "rb", **kwargs: Any) -> None:
-        self._target: DownloadTarget | None = None
-        self._spool: Any = None
-        super().__init__(fs, path, mode, **kwargs)
-
-    def _fetch_range(self, start: int, end: int) -> bytes:
-        with _os_errors(self.path):
-            if self._target is None:
-                self._target = self.fs.transfers.initiate_download(self.path)
-            return self.fs.transfers.fetch_range(self._target, start, end)
-
-    def _initiate_upload(self) -> None:
-        validate_path(self.path)
-        # Closed by _upload_chunk(final=True) or discard().
-        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
-
-    def _upload_chunk(self, final: bool = False) -> bool:
-        self._spool.write(self.buffer.getbuffer())
-        if final and self.autocommit:
-            self.commit()
-        return True
-
-    def commit(self) -> None:
-        """Upload everything written so far as the file's content."""
-        self._spool.seek(0)
-        try:
-            with _os_errors(self.path):
-                self.fs.transfers.upload(self._spool, self.path, overwrite=self.mode != "xb")
-        finally:
-            self.discard()
-
-    def discard(self) -> None:
-        """Throw away what was written."""
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is not None and self.writable() and not self.closed:
-            self.discard()
-            self.closed = True
-            return
-        self.close()
