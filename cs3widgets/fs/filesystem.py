@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,9 @@ _FSSPEC_OPTIONS = {
 }
 
 _CONTAINER = sp_res.RESOURCE_TYPE_CONTAINER
+
+#: Concurrent GETs of one ``cat_ranges`` call. TODO measured figure.
+CAT_RANGES_THREADS = 4
 
 
 def _info(entry: Entry, name: str) -> dict[str, Any]:
@@ -300,8 +304,9 @@ class CS3FileSystem(AbstractFileSystem):
 
         fsspec's default calls ``cat_file`` per range, which cost a Stat and
         an InitiateFileDownload each; here every range of a file reuses the
-        file's download target and a kept-alive connection. Overlapping or
-        touching ranges of one file are fetched once.
+        file's download target and kept-alive connections, and the ranges
+        are fetched by :data:`CAT_RANGES_THREADS` threads. A range asked for
+        twice is fetched once.
         """
         n = len(paths) if isinstance(paths, list) else None
         if n is None:
@@ -311,18 +316,34 @@ class CS3FileSystem(AbstractFileSystem):
         ends = ends if isinstance(ends, list) else [ends] * n  # type: ignore[list-item]
         if not len(paths) == len(starts) == len(ends):
             raise ValueError("paths, starts and ends must have the same length")
-        out: list[bytes | Exception] = []
-        fetched: dict[tuple[str, int | None, int | None], bytes] = {}
-        for p, start, end in zip(self._strip_protocol(paths), starts, ends, strict=True):
-            key = (p, start, end)
+        keys = list(zip(self._strip_protocol(paths), starts, ends, strict=True))
+        unique = list(dict.fromkeys(keys))
+        # One initiation per file before the ranges fan out, so that threads
+        # do not race to initiate the same file.
+        for p in dict.fromkeys(k[0] for k in unique):
+            with contextlib.suppress(CS3Error):
+                self.transfers.download_target(p)
+
+        def fetch(key: tuple[str, int | None, int | None]) -> bytes | CS3Error:
             try:
-                if key not in fetched:
-                    fetched[key] = self._read_range(p, start, end)
-                out.append(fetched[key])
+                return self._read_range(*key)
             except CS3Error as exc:
+                return exc
+
+        if len(unique) > 1 and CAT_RANGES_THREADS > 1:
+            with ThreadPoolExecutor(min(CAT_RANGES_THREADS, len(unique))) as pool:
+                results = dict(zip(unique, pool.map(fetch, unique), strict=True))
+        else:
+            results = {key: fetch(key) for key in unique}
+        out: list[bytes | Exception] = []
+        for key in keys:
+            got = results[key]
+            if isinstance(got, CS3Error):
                 if on_error == "raise":
-                    raise as_os_error(exc, p) from exc
-                out.append(as_os_error(exc, p))
+                    raise as_os_error(got, key[0]) from got
+                out.append(as_os_error(got, key[0]))
+            else:
+                out.append(got)
         return out
 
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
