@@ -62,7 +62,8 @@ def server_client(args: argparse.Namespace) -> Iterator[tuple[CS3Client, str, ob
             password = password or DEMO_USERS[args.user].password
         if not password:
             raise SystemExit("--password (or CS3_PASSWORD) is needed with --gateway")
-        with CS3Client(gateway, BasicAuth(args.user, password)) as client:
+        # A 100,000-entry ListContainer takes tens of seconds on a loaded machine.
+        with CS3Client(gateway, BasicAuth(args.user, password), deadline=300) as client:
             yield client, password, server
     finally:
         if server is not None:
