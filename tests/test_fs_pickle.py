@@ -39,7 +39,7 @@ def test_pickled_fs_reads_without_password_and_cannot_write(
     assert worker.cat(path) == b"for the workers"
     assert worker.cat_file(path, start=4, end=7) == b"the"
     # Read-only by default: the server refuses the write, nothing changes.
-    with pytest.raises(OSError):
+    with pytest.raises(PermissionError, match="read-only credential"):
         worker.pipe_file(f"/home/{unique}-w.txt", b"x")
     assert not einstein.files.exists(f"/home/{unique}-w.txt")
     # One credential per filesystem: pickling again mints nothing new.

@@ -89,7 +89,11 @@ class ClientRecipe:
         if self.token_file:
             return TokenFileAuth(self.token_file, exchange=self.token_exchange)
         return AppPasswordAuth(
-            self.username, self.app_password, expires_at=self.expires_at, auth_type=self.auth_type
+            self.username,
+            self.app_password,
+            expires_at=self.expires_at,
+            auth_type=self.auth_type,
+            access=self.access,
         )
 
     def client(self) -> CS3Client:
@@ -126,8 +130,11 @@ class AppPasswordAuth(AuthProvider):
         *,
         expires_at: float | None = None,
         auth_type: str = APP_AUTH_TYPE,
+        access: str = "read",
     ) -> None:
         super().__init__()
+        #: "read" or "write": what the password's scope admits.
+        self.access = access
         self.username = username
         self._password = password
         self.credential_expires_at = expires_at
@@ -261,6 +268,7 @@ def recipe_for(
             app_password=auth._password,
             expires_at=auth.credential_expires_at,
             auth_type=auth.auth_type,
+            access=auth.access,
         )
     with _recipes_lock:
         cache: dict[tuple[str, float], ClientRecipe] = client.__dict__.setdefault(

@@ -6,14 +6,36 @@ import contextlib
 import errno
 from collections.abc import Iterator
 
-from ..client.errors import AlreadyExists, CS3Error, InvalidName, NotFound, PermissionDenied
+from ..client.delegation import CredentialExpired
+from ..client.errors import (
+    AlreadyExists,
+    CS3Error,
+    InvalidName,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
+
+READ_ONLY_HINT = (
+    "the server refused this with the worker's read-only credential; pass "
+    "worker_access='write' in the storage options to let workers write"
+)
 
 
 @contextlib.contextmanager
-def os_errors(path: str) -> Iterator[None]:
-    """Map service-layer errors to ``FileNotFoundError``, ``PermissionError``, ..."""
+def os_errors(path: str, *, read_only: bool = False) -> Iterator[None]:
+    """Map service-layer errors to ``FileNotFoundError``, ``PermissionError``, ...
+
+    ``read_only``: the caller holds a read-only worker credential, so a
+    refusal of its token (Reva answers a call outside the token's scope as
+    unauthenticated) is reported as what it is.
+    """
     try:
         yield
+    except Unauthenticated as exc:
+        if read_only and not isinstance(exc, CredentialExpired):
+            raise PermissionError(errno.EACCES, READ_ONLY_HINT, path) from exc
+        raise OSError(errno.EIO, str(exc), path) from exc
     except NotFound as exc:
         raise FileNotFoundError(errno.ENOENT, exc.message, path) from exc
     except AlreadyExists as exc:

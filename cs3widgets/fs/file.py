@@ -9,7 +9,6 @@ from fsspec.spec import AbstractBufferedFile
 
 from ..client.paths import validate_path
 from ..client.transfers import SPOOL_MEMORY
-from .errors import os_errors
 from .readahead import SequentialReadahead
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ class CS3File(AbstractBufferedFile):
         super().__init__(fs, path, mode, **kwargs)
 
     def _fetch_range(self, start: int, end: int) -> bytes:
-        with os_errors(self.path):
+        with self.fs._errors(self.path):
             return self.fs.transfers.read_range(self.path, start, end)
 
     def _initiate_upload(self) -> None:
@@ -69,7 +68,7 @@ class CS3File(AbstractBufferedFile):
         """Upload everything written so far as the file's content."""
         self._spool.seek(0)
         try:
-            with os_errors(self.path):
+            with self.fs._errors(self.path):
                 self.fs.transfers.upload(self._spool, self.path, overwrite=self.mode != "xb")
         finally:
             self.discard()

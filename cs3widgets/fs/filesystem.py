@@ -31,6 +31,7 @@ from ..client import CS3Client, CS3Config
 from ..client.delegation import (
     DEFAULT_LIFETIME,
     REMINT_FRACTION,
+    AppPasswordAuth,
     ClientRecipe,
     WorkerAccess,
     recipe_for,
@@ -124,6 +125,15 @@ class CS3FileSystem(AbstractFileSystem):
             transfers if transfers is not None else Transfers(client.conn, self.files)
         )
 
+    @property
+    def read_only_worker(self) -> bool:
+        """Whether this filesystem holds a read-only worker credential."""
+        auth = self.client.conn.auth
+        return isinstance(auth, AppPasswordAuth) and auth.access == "read"
+
+    def _errors(self, path: str) -> Any:
+        return os_errors(path, read_only=self.read_only_worker)
+
     # -- pickling (Dask) ---------------------------------------------------------
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as a recipe: gateway, TLS and a worker credential, no password or token.
@@ -136,7 +146,7 @@ class CS3FileSystem(AbstractFileSystem):
         """
         recipe = self._recipe
         if recipe is None or recipe.valid_for() < self.worker_lifetime * REMINT_FRACTION:
-            with os_errors("/"):
+            with self._errors("/"):
                 recipe = recipe_for(
                     self.client, access=self.worker_access, lifetime=self.worker_lifetime
                 )
@@ -163,13 +173,13 @@ class CS3FileSystem(AbstractFileSystem):
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
         """Stat ``path``: ``name``, ``size``, ``type``, ``mtime``, ``etag``, ..."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             return _info(self.files.stat(path), path)
 
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
         """List a folder (or a file, as a one-entry list)."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             entry = self.files.stat(path)
             if entry.is_dir:
                 listing = self.files.list_compact(path)
@@ -185,7 +195,7 @@ class CS3FileSystem(AbstractFileSystem):
     def modified(self, path: str) -> datetime:
         """Last modification time (aware, UTC)."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             mtime = self.files.stat(path).mtime
         if mtime is None:
             raise OSError(errno.EIO, "the server reports no modification time", path)
@@ -195,19 +205,19 @@ class CS3FileSystem(AbstractFileSystem):
     def mkdir(self, path: str, create_parents: bool = True, **kwargs: Any) -> None:
         """Create a folder (and its parents unless ``create_parents=False``)."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             self.files.mkdir(path, parents=create_parents)
 
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
         """Create a folder and its parents."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             self.files.mkdir(path, parents=True, exist_ok=exist_ok)
 
     def rmdir(self, path: str) -> None:
         """Remove an empty folder."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             entry = self.files.stat(path)
             if not entry.is_dir:
                 raise NotADirectoryError(errno.ENOTDIR, "not a folder", path)
@@ -219,7 +229,7 @@ class CS3FileSystem(AbstractFileSystem):
     def rm_file(self, path: str) -> None:
         """Delete one file."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             self.files.delete(path)
 
     def _rm(self, path: str) -> None:
@@ -252,7 +262,7 @@ class CS3FileSystem(AbstractFileSystem):
             super().mv(path1, path2, recursive=recursive, maxdepth=maxdepth, **kwargs)
             return
         src, dst = self._strip_protocol(path1), self._strip_protocol(path2)
-        with os_errors(src):
+        with self._errors(src):
             if self.isdir(dst):
                 dst = join(dst, src.rsplit("/", 1)[-1])
             self.files.move(src, dst, overwrite=True)
@@ -260,7 +270,7 @@ class CS3FileSystem(AbstractFileSystem):
     def cp_file(self, path1: str, path2: str, **kwargs: Any) -> None:
         """Copy one file server to server (streamed through this process)."""
         src, dst = self._strip_protocol(path1), self._strip_protocol(path2)
-        with os_errors(src):
+        with self._errors(src):
             if self.files.stat(src).is_dir:
                 self.files.mkdir(dst, parents=True, exist_ok=True)
                 return
@@ -276,7 +286,7 @@ class CS3FileSystem(AbstractFileSystem):
         a negative ``end`` costs a Stat (the size is needed to place it).
         """
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             if start is None and end is None:
                 return self.transfers.read_bytes(path)
             return self._read_range(path, start, end)
@@ -349,7 +359,7 @@ class CS3FileSystem(AbstractFileSystem):
     def pipe_file(self, path: str, value: bytes, mode: str = "overwrite", **kwargs: Any) -> None:
         """Write ``value`` as the whole content of ``path``."""
         path = self._strip_protocol(path)
-        with os_errors(path):
+        with self._errors(path):
             self.transfers.upload(value, path, overwrite=mode != "create")
 
     def put_file(
@@ -361,7 +371,7 @@ class CS3FileSystem(AbstractFileSystem):
         if os.path.isdir(lpath):
             self.makedirs(rpath, exist_ok=True)
             return
-        with os_errors(rpath):
+        with self._errors(rpath):
             self.transfers.upload(
                 lpath, rpath, overwrite=mode != "create", progress=_progress(callback)
             )
@@ -375,7 +385,7 @@ class CS3FileSystem(AbstractFileSystem):
         if outfile is None and self.isdir(rpath):
             os.makedirs(lpath, exist_ok=True)
             return
-        with os_errors(rpath):
+        with self._errors(rpath):
             if outfile is None and not hasattr(lpath, "write"):
                 parent = os.path.dirname(os.fspath(lpath))
                 if parent:
