@@ -36,6 +36,11 @@ def _counts(client: CS3Client) -> tuple[int, int, int, int]:
     )
 
 
+def _since(client: CS3Client, before: tuple[int, int, int, int]) -> list[int]:
+    """Initiations, Stats, GETs and bytes received since ``before``."""
+    return [a - b for a, b in zip(_counts(client), before, strict=True)]
+
+
 def test_cat_ranges_one_initiation_for_100_ranges(
     fs: CS3FileSystem, einstein: CS3Client, blob: tuple[str, bytes]
 ) -> None:
@@ -47,7 +52,7 @@ def test_cat_ranges_one_initiation_for_100_ranges(
 
     got = fs.cat_ranges([f"cs3:/{path}"] * 100, starts, ends)
 
-    inits, stats, gets, received = (a - b for a, b in zip(_counts(einstein), before, strict=True))
+    inits, stats, gets, received = _since(einstein, before)
     assert got == [data[s:e] for s, e in zip(starts, ends, strict=True)]
     assert (inits, stats, gets) == (1, 0, 100)
     assert received == sum(e - s for s, e in zip(starts, ends, strict=True))
@@ -66,7 +71,7 @@ def test_random_reads_fetch_at_most_twice_what_is_asked(
             f.seek(off)
             assert f.read(64 * KiB) == data[off : off + 64 * KiB]
 
-    inits, stats, gets, received = (a - b for a, b in zip(_counts(einstein), before, strict=True))
+    inits, stats, gets, received = _since(einstein, before)
     asked = 100 * 64 * KiB
     assert received <= 2 * asked
     assert gets <= 100
@@ -83,7 +88,7 @@ def test_sequential_reads_read_ahead(
         chunks = [f.read(64 * KiB) for _ in range(SIZE // (64 * KiB))]
         assert f.read(10) == b""
 
-    _, _, gets, received = (a - b for a, b in zip(_counts(einstein), before, strict=True))
+    _, _, gets, received = _since(einstein, before)
     assert b"".join(chunks) == data
     assert received == SIZE  # every byte once
     # Readahead doubles from 1 MiB: 1+2+4 MiB and the rest, not 128 GETs of 64 KiB.
@@ -99,7 +104,7 @@ def test_whole_file_read_is_one_request(
     with fs.open(path, "rb") as f:
         assert f.read() == data
 
-    _, _, gets, received = (a - b for a, b in zip(_counts(einstein), before, strict=True))
+    _, _, gets, received = _since(einstein, before)
     assert (gets, received) == (1, SIZE)
 
 
