@@ -274,6 +274,7 @@ class Transfers:
         self._data = http.DataConnections()
         self._targets: OrderedDict[str, tuple[DownloadTarget, float]] = OrderedDict()
         self._targets_lock = threading.Lock()
+        self._initiating: dict[str, threading.Lock] = {}
 
     @property
     def http(self) -> httpx.Client:
@@ -354,22 +355,36 @@ class Transfers:
         (:meth:`read_range`), so the server decides, not the cache.
         """
         path = validate_path(path)
-        now = time.time()
+        hit = self._cached_target(path)
+        if hit is not None:
+            return hit
+        with self._targets_lock:
+            initiating = self._initiating.setdefault(path, threading.Lock())
+        # Threads asking for the same file at once share one initiation.
+        with initiating:
+            hit = self._cached_target(path)
+            if hit is not None:
+                return hit
+            now = time.time()
+            target = self.initiate_download(path)
+            until = now + TARGET_TTL
+            if target.expires_at is not None:
+                until = min(target.expires_at - TARGET_MARGIN, now + TARGET_MAX_AGE)
+            with self._targets_lock:
+                self._targets[path] = (target, until)
+                self._targets.move_to_end(path)
+                while len(self._targets) > TARGET_CACHE_SIZE:
+                    self._targets.popitem(last=False)
+                self._initiating.pop(path, None)
+        return target
+
+    def _cached_target(self, path: str) -> DownloadTarget | None:
         with self._targets_lock:
             hit = self._targets.get(path)
-            if hit is not None and now < hit[1]:
+            if hit is not None and time.time() < hit[1]:
                 self._targets.move_to_end(path)
                 return hit[0]
-        target = self.initiate_download(path)
-        until = now + TARGET_TTL
-        if target.expires_at is not None:
-            until = min(target.expires_at - TARGET_MARGIN, now + TARGET_MAX_AGE)
-        with self._targets_lock:
-            self._targets[path] = (target, until)
-            self._targets.move_to_end(path)
-            while len(self._targets) > TARGET_CACHE_SIZE:
-                self._targets.popitem(last=False)
-        return target
+        return None
 
     def forget_download(self, path: str | None = None) -> None:
         """Drop the cached download target of ``path`` (of every file if ``None``)."""
