@@ -19,11 +19,12 @@ MiB = 1024 * 1024
 #: The first readahead of a sequential reader; it doubles on every further
 #: sequential miss up to 32 MiB (readahead.MAX_WINDOW). Random reads fetch
 #: exactly what they ask for whatever the block size. Measured with
-#: benchmarks/fsspec_read.py (50 MB CSV, 100 random 64 KiB reads, medians of
-#: interleaved repeats, loaded 2-core machine; see benchmarks/RESULTS.md):
-#: fsspec's "readahead" with the old 4 MiB block fetched 58x the bytes asked
-#: on random reads; this cache fetches 1.0x. It is also what bounds
-#: ``readline``'s cost: fsspec reads one block per line.
+#: benchmarks/fsspec_read.py (48 MiB CSV, 100 random 64 KiB reads, medians of
+#: 5 interleaved repeats on a loaded 2-core machine, benchmarks/RESULTS.md):
+#: fsspec's "readahead" cache with the former 4 MiB block fetched 60.8x the
+#: bytes asked and took 4.0-4.3x curl's time; this cache fetches 1.00x and
+#: takes 1.03-1.15x; read_csv is 0.81-1.29x curl + a local read_csv. The
+#: block size also bounds ``readline``, which fsspec serves one block a line.
 DEFAULT_BLOCK_SIZE = 1 * MiB
 DEFAULT_CACHE = SequentialReadahead.name
 
