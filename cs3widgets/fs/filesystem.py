@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from fsspec.callbacks import DEFAULT_CALLBACK, Callback
 from fsspec.spec import AbstractFileSystem
 
@@ -35,15 +34,15 @@ from ..client.delegation import (
     ClientRecipe,
     WorkerAccess,
     recipe_for,
-    shared_client,
 )
 from ..client.errors import CS3Error
 from ..client.files import Files
-from ..client.models import Entry
 from ..client.paths import join
 from ..client.transfers import Transfers
 from .errors import as_os_error, os_errors
 from .file import CS3File
+from .infos import info_from_entry, info_from_pb
+from .workers import from_recipe, prefetch_target
 
 #: fsspec's own options, handled by its base class and instance cache.
 _FSSPEC_OPTIONS = {
@@ -55,39 +54,10 @@ _FSSPEC_OPTIONS = {
     "loop",
 }
 
-_CONTAINER = sp_res.RESOURCE_TYPE_CONTAINER
-
 #: Concurrent GETs of one ``cat_ranges`` call. 100 ranges of 64 KiB, one
 #: GET after the other, took 1.36x one curl process fetching the same ranges;
 #: over 4 threads 0.79-0.95x (benchmarks/fsspec_read.py, medians of 5).
 CAT_RANGES_THREADS = 4
-
-
-def _info(entry: Entry, name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "size": entry.size,
-        "type": "directory" if entry.is_dir else "file",
-        "mtime": entry.mtime.timestamp() if entry.mtime else None,
-        "etag": entry.etag,
-        "mime_type": entry.mime_type,
-        "id": str(entry.id) if entry.id else None,
-    }
-
-
-def _info_from_pb(info: Any, name: str) -> dict[str, Any]:
-    """:func:`_info` straight from a ``ResourceInfo`` (no Entry built: listings are big)."""
-    mtime = info.mtime.seconds + info.mtime.nanos * 1e-9 if info.HasField("mtime") else None
-    rid = info.id
-    return {
-        "name": name,
-        "size": info.size,
-        "type": "directory" if info.type == _CONTAINER else "file",
-        "mtime": mtime or None,
-        "etag": info.etag.strip('"'),
-        "mime_type": info.mime_type,
-        "id": f"{rid.storage_id}!{rid.opaque_id}" if rid.storage_id or rid.opaque_id else None,
-    }
 
 
 class CS3FileSystem(AbstractFileSystem):
@@ -152,7 +122,7 @@ class CS3FileSystem(AbstractFileSystem):
                 recipe = recipe_for(
                     self.client, access=self.worker_access, lifetime=self.worker_lifetime
                 )
-        return _from_recipe, (type(self), recipe, self.worker_access, self.worker_lifetime)
+        return from_recipe, (type(self), recipe, self.worker_access, self.worker_lifetime)
 
     # -- paths -----------------------------------------------------------------
     @classmethod
@@ -176,7 +146,7 @@ class CS3FileSystem(AbstractFileSystem):
         """Stat ``path``: ``name``, ``size``, ``type``, ``mtime``, ``etag``, ..."""
         path = self._strip_protocol(path)
         with self._errors(path):
-            return _info(self.files.stat(path), path)
+            return info_from_entry(self.files.stat(path), path)
 
     def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
         """List a folder (or a file, as a one-entry list)."""
@@ -186,11 +156,11 @@ class CS3FileSystem(AbstractFileSystem):
             if entry.is_dir:
                 listing = self.files.list_compact(path)
                 out = [
-                    _info_from_pb(listing.info(k), join(path, name))
+                    info_from_pb(listing.info(k), join(path, name))
                     for k, name in enumerate(listing.names)
                 ]
             else:
-                out = [_info(entry, path)]
+                out = [info_from_entry(entry, path)]
         out.sort(key=lambda i: i["name"])
         return out if detail else [i["name"] for i in out]
 
@@ -413,43 +383,11 @@ class CS3FileSystem(AbstractFileSystem):
             # The Stat fsspec needs for the size and the InitiateFileDownload
             # the reads need do not depend on each other: send both at once
             # (one round trip less per open). Errors surface from the Stat.
-            _prefetch_target(self.transfers, path)
+            prefetch_target(self.transfers, path)
         return CS3File(
             self, path, mode, block_size=block_size or "default", autocommit=autocommit,
             cache_options=cache_options, **kwargs,
         )
-
-
-_prefetcher: ThreadPoolExecutor | None = None
-
-
-def _prefetch_target(transfers: Transfers, path: str) -> None:
-    global _prefetcher
-    if _prefetcher is None:
-        _prefetcher = ThreadPoolExecutor(2, thread_name_prefix="cs3-open")
-    future = _prefetcher.submit(transfers.download_target, path)
-    future.add_done_callback(lambda f: f.exception())  # reported by the Stat instead
-
-
-_worker_filesystems: dict[tuple[Any, ...], CS3FileSystem] = {}
-
-
-def _from_recipe(
-    cls: type[CS3FileSystem], recipe: ClientRecipe, access: WorkerAccess, lifetime: float
-) -> CS3FileSystem:
-    """Unpickle: one filesystem (and one client) per recipe in each process."""
-    key = (cls, recipe, access, lifetime)
-    fs = _worker_filesystems.get(key)
-    if fs is None or fs.client.conn.closed:
-        fs = cls(
-            client=shared_client(recipe),
-            worker_access=access,
-            worker_lifetime=lifetime,
-            _recipe=recipe,
-            skip_instance_cache=True,
-        )
-        _worker_filesystems[key] = fs
-    return fs
 
 
 def _progress(callback: Callback) -> Any:
