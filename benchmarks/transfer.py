@@ -11,7 +11,12 @@ with the same headers (endpoint and transfer token from InitiateFileUpload /
 InitiateFileDownload). Uploads: ours uses tus (chunked PATCHes); curl sends
 the whole body as one tus PATCH (``-T file -X PATCH``), the fastest a tus
 client can be, and, for reference, one simple PUT. Downloads: one GET each.
-The aim is ours/curl >= 0.9 and a peak RSS growth under 64 MiB.
+Ours also uploads by simple PUT (``use_tus=False``) against curl's simple
+PUT, and CERN's ``cs3client`` (PyPI, in a virtualenv of its own: see
+``benchmarks/cs3client_runner.py``) does the same upload and download in the
+same run when installed. Runs are interleaved (the order rotates), and the
+medians are reported. The aim is ours/curl >= 0.9 and a peak RSS growth under
+64 MiB.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+
+from common import curl, machine, write_headers
 
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.client.transfers import DEFAULT_CHUNK_SIZE, Transfers
@@ -61,27 +70,34 @@ def reset_hwm() -> bool:
 
 
 
-def curl(args: list[str], header_file: Path) -> float:
-    """Run curl with the headers from a 0600 file (no token on the command line)."""
-    cmd = ["curl", "--silent", "--show-error", "--fail", "-H", f"@{header_file}", *args]
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def write_headers(path: Path, headers: dict[str, str]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        for k, v in headers.items():
-            f.write(f"{k}: {v}\n")
-
-
 def mbps(size: int, seconds: float) -> float:
     return size / seconds / 1e6
 
 
-def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: int) -> int:
+def cs3client_python() -> str | None:
+    """The interpreter of the cs3client virtualenv (see benchmarks/cs3client_runner.py)."""
+    exe = Path(os.environ.get("CS3W_CACHE", Path.home() / ".cache" / "cs3widgets"))
+    exe = exe / "bench-cs3client" / "bin" / "python"
+    return str(exe) if exe.exists() else None
+
+
+def cs3client(py: str, client: CS3Client, password: str, op: str, remote: str,
+              local: Path) -> float:
+    """Seconds one cs3client transfer took (login excluded), in its own process."""
+    runner = Path(__file__).with_name("cs3client_runner.py")
+    out = subprocess.run(
+        [py, str(runner), client.gateway, client.auth.username_hint or "", op, remote,
+         str(local)],
+        check=True, capture_output=True, text=True,
+        env={**os.environ, "CS3_PASSWORD": password, "PYTHONPATH": ""},
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: int,
+        password: str) -> int:
     t = Transfers(client.conn, chunk_size=chunk_size)
+    simple = Transfers(client.conn, chunk_size=chunk_size, use_tus=False)
     home = client.identity.home()
     src = workdir / "source.bin"
     print(f"writing {size / MiB:.0f} MiB of random data ...", flush=True)
@@ -89,55 +105,71 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
     headers_file = workdir / "headers"
     base = f"{home}/cs3w-bench-{os.getpid()}"
     t.files.mkdir(base, exist_ok=True)
+    py = cs3client_python()
 
     # Warm up: imports, connection pool, login (not measured).
     t.upload(b"warm-up", f"{base}/warm")
     t.read_bytes(f"{base}/warm")
 
-    best: dict[str, float] = {}
+    samples: dict[str, list[float]] = {}
 
     def record(key: str, seconds: float) -> None:
-        best[key] = min(best.get(key, float("inf")), seconds)
+        samples.setdefault(key, []).append(seconds)
+
+    def timed(key: str, fn: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        fn()
+        record(key, time.perf_counter() - start)
 
     hwm_reset = reset_hwm()
     rss_before = vm_hwm()
     rss_after = rss_before
+    written: list[str] = []
     for i in range(repeat):
-        # -- ours: upload (tus) and download -------------------------------
         dest = f"{base}/ours-{i}.bin"
-        start = time.perf_counter()
-        t.upload(src, dest)
-        record("ours_up", time.perf_counter() - start)
+        written.append(dest)
 
-        # -- curl: same endpoints, same headers ----------------------------
-        cdest = f"{base}/curl-tus-{i}.bin"
-        tus = t._initiate_upload(cdest, size)["tus"]
-        write_headers(
-            headers_file,
-            t._headers(tus.token)
-            | {
-                "Tus-Resumable": "1.0.0",
-                "Upload-Offset": "0",
-                "Content-Type": "application/offset+octet-stream",
-            },
-        )
-        record("curl_up_tus", curl(["-X", "PATCH", "-T", str(src), tus.upload_endpoint],
-                                   headers_file))
-        sdest = f"{base}/curl-simple-{i}.bin"
-        simple = t._initiate_upload(sdest, size)["simple"]
-        write_headers(headers_file, t._headers(simple.token) | {"Upload-Length": str(size)})
-        record("curl_up_simple", curl(["-T", str(src), simple.upload_endpoint], headers_file))
+        def ours_up(dest: str = dest) -> None:
+            timed("ours_up_tus", lambda: t.upload(src, dest))
 
-        # Both download the same file, back to back after the uploads' dirty
-        # pages reached the disk, and take turns going first, so that neither
-        # page cache nor writeback favours one of them.
-        os.sync()
+        def ours_up_simple(i: int = i) -> None:
+            written.append(f"{base}/ours-simple-{i}.bin")
+            timed("ours_up_simple", lambda: simple.upload(src, written[-1]))
+
+        def curl_up_tus(i: int = i) -> None:
+            cdest = f"{base}/curl-tus-{i}.bin"
+            written.append(cdest)
+            tus = t._initiate_upload(cdest, size)["tus"]
+            write_headers(headers_file, t._headers(tus.token) | {
+                "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+                "Content-Type": "application/offset+octet-stream"})
+            record("curl_up_tus", curl(["-X", "PATCH", "-T", str(src), tus.upload_endpoint],
+                                       headers_file))
+
+        def curl_up_simple(i: int = i) -> None:
+            sdest = f"{base}/curl-simple-{i}.bin"
+            written.append(sdest)
+            proto = t._initiate_upload(sdest, size)["simple"]
+            write_headers(headers_file, t._headers(proto.token) | {"Upload-Length": str(size)})
+            record("curl_up_simple", curl(["-T", str(src), proto.upload_endpoint], headers_file))
+
+        def cs3client_up(i: int = i) -> None:
+            if py is None:
+                return
+            written.append(f"{base}/cs3client-{i}.bin")
+            record("cs3client_up", cs3client(py, client, password, "upload", written[-1], src))
+
+        # Uploads, then downloads of the same file, each group in an order
+        # that rotates every repeat, with dirty pages flushed in between, so
+        # that neither page cache nor writeback favours one of them.
+        ups = [ours_up, ours_up_simple, curl_up_tus, curl_up_simple, cs3client_up]
+        for run_one in ups[i % len(ups):] + ups[:i % len(ups)]:
+            run_one()
+            os.sync()
 
         def ours_down(dest: str = dest, check: bool = i == 0) -> None:
             out = workdir / "ours.out"
-            start = time.perf_counter()
-            t.download(dest, out)
-            record("ours_down", time.perf_counter() - start)
+            timed("ours_down", lambda: t.download(dest, out))
             if check and sha256_file(out) != expected:
                 raise SystemExit("our download does not match the source")
             out.unlink()
@@ -151,34 +183,59 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
                 raise SystemExit("curl's download does not match the source")
             cout.unlink()
 
-        for run in (ours_down, curl_down) if i % 2 == 0 else (curl_down, ours_down):
-            run()
+        def cs3client_down(dest: str = dest) -> None:
+            if py is None:
+                return
+            cout = workdir / "cs3client.out"
+            record("cs3client_down", cs3client(py, client, password, "download", dest, cout))
+            cout.unlink()
+
+        downs = [ours_down, curl_down, cs3client_down]
+        for run_one in downs[i % len(downs):] + downs[:i % len(downs)]:
+            run_one()
             os.sync()
         rss_after = max(rss_after, vm_hwm())
-        for p in (dest, cdest, sdest):
+        for p in written:
             t.files.delete(p)
+        written.clear()
     headers_file.unlink(missing_ok=True)
     for stale in (f"{base}/warm", base):
         t.files.delete(stale)
 
+    med = {k: statistics.median(v) for k, v in samples.items()}
     print()
-    print(f"size {size / MiB:.0f} MiB, tus chunk {chunk_size / MiB:.0f} MiB, best of {repeat}")
-    print(f"upload   ours (tus)            {mbps(size, best['ours_up']):8.1f} MB/s")
-    print(f"upload   curl (tus, 1 PATCH)   {mbps(size, best['curl_up_tus']):8.1f} MB/s")
-    print(f"upload   curl (simple PUT)     {mbps(size, best['curl_up_simple']):8.1f} MB/s")
-    print(f"download ours                  {mbps(size, best['ours_down']):8.1f} MB/s")
-    print(f"download curl                  {mbps(size, best['curl_down']):8.1f} MB/s")
-    up_ratio = best["curl_up_tus"] / best["ours_up"]
-    up_ratio_simple = best["curl_up_simple"] / best["ours_up"]
-    down_ratio = best["curl_down"] / best["ours_down"]
+    print(f"machine: {machine()}")
+    print(f"size {size / MiB:.0f} MiB, tus chunk {chunk_size / MiB:.0f} MiB, "
+          f"medians of {repeat} interleaved runs")
+    for key, label in (("ours_up_tus", "upload   ours (tus)"),
+                       ("curl_up_tus", "upload   curl (tus, 1 PATCH)"),
+                       ("ours_up_simple", "upload   ours (simple PUT)"),
+                       ("curl_up_simple", "upload   curl (simple PUT)"),
+                       ("cs3client_up", "upload   cs3client (simple PUT)"),
+                       ("ours_down", "download ours"),
+                       ("curl_down", "download curl"),
+                       ("cs3client_down", "download cs3client")):
+        if key in med:
+            print(f"{label:32s} {mbps(size, med[key]):8.1f} MB/s")
+    ratios = {
+        "upload tus": med["curl_up_tus"] / med["ours_up_tus"],
+        "upload simple": med["curl_up_simple"] / med["ours_up_simple"],
+        "download": med["curl_down"] / med["ours_down"],
+    }
+    print("throughput ours/curl: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+    if "cs3client_down" in med:
+        print(f"throughput ours/cs3client: upload (simple) "
+              f"{med['cs3client_up'] / med['ours_up_simple']:.2f}, "
+              f"download {med['cs3client_down'] / med['ours_down']:.2f}")
+    else:
+        print("cs3client: not installed (see benchmarks/cs3client_runner.py)")
     growth = rss_after - rss_before
-    print(f"ratio ours/curl: upload {up_ratio:.2f} (vs simple PUT {up_ratio_simple:.2f}), "
-          f"download {down_ratio:.2f}")
     print(f"peak RSS growth during our transfers: {growth / MiB:.1f} MiB"
           f"{'' if hwm_reset else ' (VmHWM could not be reset; includes setup)'}")
-    ok = min(up_ratio, down_ratio) >= 0.9 and growth < 64 * MiB
+    ok = min(ratios.values()) >= 0.9 and growth < 64 * MiB
     print("aim (>= 0.9 of curl, RSS growth < 64 MiB):", "met" if ok else "NOT met")
     t.close()
+    simple.close()
     return 0 if ok else 1
 
 
@@ -191,8 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default=None,
                         help="password (default: CS3_PASSWORD, or the demo user's)")
     parser.add_argument("--chunk-size", type=parse_size, default=DEFAULT_CHUNK_SIZE,
-                        help="tus chunk size (default 16M)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs; the best is kept")
+                        help="tus chunk size (default 1M)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="interleaved runs; medians are reported")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="local scratch folder (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -214,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         if not password:
             parser.error("--password (or CS3_PASSWORD) is needed with --gateway")
         client = stack.enter_context(CS3Client(gateway, BasicAuth(args.user, password)))
-        return run(client, args.size, workdir, args.chunk_size, args.repeat)
+        return run(client, args.size, workdir, args.chunk_size, args.repeat, password)
 
 
 if __name__ == "__main__":

@@ -77,3 +77,25 @@ class CS3Client:
 
     def __repr__(self) -> str:
         return f"CS3Client(gateway={self.gateway!r}, auth={self.auth!r})"
+
+    #: What a pickled copy of this client may do ("read" or "write"); see
+    #: :mod:`.delegation`.
+    worker_access = "read"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle without the password or this process's token (see :mod:`.delegation`).
+
+        The copy authenticates with the token file this client reads, or
+        with an application password minted for ``worker_access`` that
+        expires after :data:`~.delegation.DEFAULT_LIFETIME`.
+        """
+        from .delegation import recipe_for
+
+        return _client_from_recipe, (recipe_for(self, access=self.worker_access),)
+
+
+def _client_from_recipe(recipe: object) -> CS3Client:
+    from .delegation import ClientRecipe
+
+    assert isinstance(recipe, ClientRecipe)
+    return recipe.client()

@@ -32,6 +32,7 @@ from .errors import (
     Unimplemented,
 )
 from .identity import Identity
+from .listing import CompactListing
 from .models import Entry, EntryType, RecycleItem, ResourceId, Version
 from .paths import (
     ROOT,
@@ -185,19 +186,34 @@ class Files:
         entries = 1 call); servers that page get their ``next_page_token``
         followed, so the cost stays O(1) round trips per page either way.
         """
-        path = validate_path(path)
+        for infos in self._list_pages(validate_path(path), page_size):
+            for info in infos:
+                yield entry_from_info(info)
+
+    def _list_pages(self, path: str, page_size: int) -> Iterator[Any]:
+        """The ``infos`` of each ListContainer page of ``path`` (validated)."""
         token = ""
         seen_tokens: set[str] = set()
         while True:
             req = sp_pb.ListContainerRequest(ref=_ref(path), page_size=page_size, page_token=token)
             res = self._conn.call("ListContainer", req, path=path)
-            for info in res.infos:
-                yield entry_from_info(info)
+            yield res.infos
             token = res.next_page_token
             # A server that repeats a token would loop forever: stop instead.
             if not token or token in seen_tokens:
                 return
             seen_tokens.add(token)
+
+    def list_compact(self, path: str, *, page_size: int = PAGE_SIZE) -> CompactListing:
+        """A folder's entries in compact form: sort, filter and page it, then build models.
+
+        Same round trips as :meth:`list`, but no :class:`Entry` is built
+        until asked for (:meth:`CompactListing.arrange`, ``view.page(...)``).
+        """
+        path = validate_path(path)
+        pages = list(self._list_pages(path, page_size))
+        infos = pages[0] if len(pages) == 1 else [i for page in pages for i in page]
+        return CompactListing(path, infos)
 
     def list(self, path: str) -> list[Entry]:
         """All entries of a folder (unsorted; sorting and hiding are the caller's)."""

@@ -29,8 +29,10 @@ import io
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,11 +52,14 @@ from .errors import (
     CS3Error,
     InvalidName,
     Locked,
+    NotFound,
+    PermissionDenied,
     TransferError,
     Unauthenticated,
 )
 from .models import Entry
 from .paths import is_within, join, validate_path, validate_target
+from .tokens import jwt_claims
 
 if TYPE_CHECKING:
     from .files import Files
@@ -73,6 +78,14 @@ SPOOL_MEMORY = 4 * MiB
 TUS_RETRIES = 3
 TUS_RETRY_DELAY = 1.0
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
+#: Download targets (endpoint + transfer token) cached for ranged reads: how
+#: many files, and for how long when the server does not say (seconds).
+#: With a JWT transfer token the cache keeps it until TARGET_MARGIN seconds
+#: before its ``exp``, and never past TARGET_MAX_AGE.
+TARGET_CACHE_SIZE = 256
+TARGET_TTL = 60.0
+TARGET_MARGIN = 30.0
+TARGET_MAX_AGE = 600.0
 
 Progress = Callable[[int, int | None], None]
 Source = bytes | bytearray | memoryview | str | os.PathLike | BinaryIO | IO[bytes]
@@ -238,11 +251,16 @@ class UploadInterrupted(TransferError):
 
 @dataclass(frozen=True)
 class DownloadTarget:
-    """Where a file's bytes can be fetched over HTTP (from InitiateFileDownload)."""
+    """Where a file's bytes can be fetched over HTTP (from InitiateFileDownload).
+
+    ``expires_at`` (epoch seconds) is when the transfer token stops being
+    valid, when it says so (a JWT ``exp``); ``None`` when unknown.
+    """
 
     path: str
     url: str = field(repr=False)
     transfer_token: str = field(default="", repr=False)
+    expires_at: float | None = None
 
 
 # -- the operations -------------------------------------------------------------
@@ -270,6 +288,11 @@ class Transfers:
         self._http = http_client
         #: Count of HTTP requests sent by method, like ``conn.calls`` for gRPC.
         self.http_calls: dict[str, int] = {}
+        # Ranged reads: keep-alive connections and download targets by path.
+        self._data = http.DataConnections()
+        self._targets: OrderedDict[str, tuple[DownloadTarget, float]] = OrderedDict()
+        self._targets_lock = threading.Lock()
+        self._initiating: dict[str, threading.Lock] = {}
 
     @property
     def http(self) -> httpx.Client:
@@ -283,6 +306,8 @@ class Transfers:
         if self._http is not None:
             self._http.close()
             self._http = None
+        self._data.close()
+        self.forget_download()
 
     # -- helpers -------------------------------------------------------------
     def _headers(self, transfer_token: str = "") -> dict[str, str]:
@@ -330,7 +355,83 @@ class Transfers:
         proto = protocols.get("simple") or (res.protocols[0] if res.protocols else None)
         if proto is None or not proto.download_endpoint:
             raise TransferError("the server offered no download endpoint", path=path)
-        return DownloadTarget(path, proto.download_endpoint, proto.token)
+        exp = jwt_claims(proto.token).get("exp") if proto.token else None
+        return DownloadTarget(
+            path,
+            proto.download_endpoint,
+            proto.token,
+            float(exp) if isinstance(exp, (int, float)) else None,
+        )
+
+    def download_target(self, path: str) -> DownloadTarget:
+        """A download target for ``path``, reused while it is valid.
+
+        Ranged reads of one file (``cat_ranges``, a file object seeking
+        around) share one InitiateFileDownload. A target is kept until its
+        transfer token is within :data:`TARGET_MARGIN` of expiry; when the
+        server says nothing about its lifetime, for :data:`TARGET_TTL`
+        seconds. Every GET still carries the current access token, and a GET
+        the data server refuses drops the target and asks the gateway again
+        (:meth:`read_range`), so the server decides, not the cache.
+        """
+        path = validate_path(path)
+        hit = self._cached_target(path)
+        if hit is not None:
+            return hit
+        with self._targets_lock:
+            initiating = self._initiating.setdefault(path, threading.Lock())
+        # Threads asking for the same file at once share one initiation.
+        with initiating:
+            hit = self._cached_target(path)
+            if hit is not None:
+                return hit
+            now = time.time()
+            target = self.initiate_download(path)
+            until = now + TARGET_TTL
+            if target.expires_at is not None:
+                until = min(target.expires_at - TARGET_MARGIN, now + TARGET_MAX_AGE)
+            with self._targets_lock:
+                self._targets[path] = (target, until)
+                self._targets.move_to_end(path)
+                while len(self._targets) > TARGET_CACHE_SIZE:
+                    self._targets.popitem(last=False)
+                self._initiating.pop(path, None)
+        return target
+
+    def _cached_target(self, path: str) -> DownloadTarget | None:
+        with self._targets_lock:
+            hit = self._targets.get(path)
+            if hit is not None and time.time() < hit[1]:
+                self._targets.move_to_end(path)
+                return hit[0]
+        return None
+
+    def forget_download(self, path: str | None = None) -> None:
+        """Drop the cached download target of ``path`` (of every file if ``None``)."""
+        with self._targets_lock:
+            if path is None:
+                self._targets.clear()
+            else:
+                self._targets.pop(path, None)
+
+    def read_range(self, path: str, start: int, end: int | None) -> bytes:
+        """Bytes ``[start, end)`` of the file at ``path`` (``end=None``: to its end).
+
+        ``start`` may be negative: the last ``-start`` bytes (an HTTP suffix
+        range, no Stat needed). Uses the cached download target; if the data
+        server refuses it (expired, revoked, file gone), the target is dropped
+        and the gateway is asked once more, whose answer then stands.
+        """
+        path = validate_path(path)
+        for attempt in (0, 1):
+            target = self.download_target(path)
+            try:
+                return self.fetch_range(target, start, end)
+            except (Unauthenticated, PermissionDenied, NotFound):
+                self.forget_download(path)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _count(self, method: str) -> None:
         self.http_calls[method] = self.http_calls.get(method, 0) + 1
@@ -653,19 +754,26 @@ class Transfers:
         self.download(path, buf)
         return buf.getvalue()
 
-    def fetch_range(self, target: DownloadTarget, start: int, end: int) -> bytes:
-        """Bytes ``start`` (inclusive) to ``end`` (exclusive) of a download target."""
-        if end <= start:
+    def fetch_range(self, target: DownloadTarget, start: int, end: int | None) -> bytes:
+        """Bytes ``start`` (inclusive) to ``end`` (exclusive, ``None``: EOF) of a target.
+
+        A negative ``start`` asks for the last ``-start`` bytes.
+        """
+        if end is not None and end <= start:
             return b""
-        with self._get(target, byte_range=(start, end - 1)) as resp:
-            try:
-                data = resp.read()
-            except httpx.HTTPError as exc:
-                raise http.error_for_exception(exc, path=target.path, action="download") from None
-            if resp.status_code == 200:
-                # The server ignored Range; keep only the slice asked for.
-                data = data[start:end]
-        return data
+        self._count("GET")
+        headers = self._headers(target.transfer_token)
+        if start < 0:
+            # An HTTP suffix range: "bytes=-N".
+            if end is not None:
+                raise ValueError("a negative start needs end=None")
+            return self._data.get_suffix(target.url, headers, -start, path=target.path)
+        return self._data.get_range(target.url, headers, start, end, path=target.path)
+
+    @property
+    def http_bytes_received(self) -> int:
+        """Body bytes received by ranged reads (for tests and benchmarks)."""
+        return self._data.bytes_received
 
     # -- file objects ----------------------------------------------------------
     def open(self, path: str, mode: str = "rb", **upload_options: Any) -> IO[Any]:

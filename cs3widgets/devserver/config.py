@@ -40,6 +40,9 @@ class SitePorts:
     auth_machine: int = field(default_factory=free_port)
     auth_ocm: int = field(default_factory=free_port)
     auth_bearer: int = field(default_factory=free_port)
+    # Application passwords (workers' credentials) and their auth manager.
+    auth_app: int = field(default_factory=free_port)
+    appauth: int = field(default_factory=free_port)
     storage_home: int = field(default_factory=free_port)
     storage_public: int = field(default_factory=free_port)
     storage_ocm_out: int = field(default_factory=free_port)
@@ -190,6 +193,7 @@ ocmcoresvc = "{gw}"
 ocmshareprovidersvc = "{gw}"
 ocminvitemanagersvc = "{gw}"
 ocmproviderauthorizersvc = "{gw}"
+applicationauthsvc = "{ip}:{p.appauth}"
 datagateway = "{site.http_url}/datagateway"
 transfer_shared_secret = "{site.transfer_secret}"
 transfer_expires = 3600
@@ -218,6 +222,7 @@ basic = "{ip}:{p.auth_basic}"
 publicshares = "{ip}:{p.auth_public}"
 machine = "{ip}:{p.auth_machine}"
 ocmshares = "{ip}:{p.auth_ocm}"
+appauth = "{ip}:{p.auth_app}"
 {bearer_rule}
 [[grpc.services.authprovider]]
 address = "{ip}:{p.auth_basic}"
@@ -244,6 +249,25 @@ gateway_addr = "{gw}"
 [[grpc.services.authprovider]]
 address = "{ip}:{p.auth_ocm}"
 auth_manager = "ocmshares"
+
+# Application passwords: GenerateAppPassword mints them (scoped, expiring)
+# for Dask workers, which log in with Authenticate type "appauth".
+[[grpc.services.authprovider]]
+address = "{ip}:{p.auth_app}"
+auth_manager = "appauth"
+
+[grpc.services.authprovider.auth_managers.appauth]
+gatewaysvc = "{gw}"
+
+[grpc.services.applicationauth]
+address = "{ip}:{p.appauth}"
+driver = "json"
+
+[grpc.services.applicationauth.drivers.json]
+file = "{root / 'appauth.json'}"
+# bcrypt cost of the stored hashes: Reva's default (11) costs ~0.1 s of
+# server CPU per login on the test machine.
+password_hash_cost = 4
 """
     if site.oidc_issuer:
         text += f"""

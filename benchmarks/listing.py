@@ -1,0 +1,165 @@
+"""Listing big folders: client CPU and wall time against one raw ListContainer call.
+
+Usage::
+
+    python benchmarks/listing.py                   # 1k, 10k and 100k entries, 5 repeats
+
+Needs a local revad (it starts one): the entries are created directly on the
+server's disk, as tests/test_widgets_big_folder.py does. For each size, with
+the runs interleaved, medians of:
+
+- ``raw``: one ``ListContainer`` through the connection (the gRPC call and its
+  protobuf parse, nothing else): the baseline;
+- ``compact``: ``files.list_compact`` + ``arrange`` (sorted by name, folders
+  first) + the first page of 200 :class:`Entry` models: what a browser shows;
+- ``compact sorted by size``: the same, sorted by size, descending;
+- ``full models``: ``files.list`` (an Entry per entry, as before);
+- ``fs.ls``: fsspec's detailed listing.
+
+Ratios are against ``raw``; the goals are compact CPU <= 3x and wall <= 1.1x.
+Also printed: gRPC calls and HTTP requests per action of the cs3:// filesystem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from common import Timings, add_server_args, interleave, machine, server_client
+from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
+from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
+
+from cs3widgets.client import CS3Client
+from cs3widgets.fs import CS3FileSystem
+
+SIZES = (1_000, 10_000, 100_000)
+
+
+def fill(data_root: Path, user: str, name: str, count: int) -> None:
+    folder = data_root / "data" / "home" / "data" / user / name
+    folder.mkdir(parents=True)
+    for i in range(count):
+        (folder / f"f{i:06d}.dat").write_bytes(b"x" * (i % 7))
+
+
+def measure(cpu: Timings, wall: Timings, label: str, fn: Callable[[], object]) -> None:
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    cpu.add(label, time.process_time() - c0)
+    wall.add(label, time.perf_counter() - w0)
+
+
+def run_size(client: CS3Client, path: str, repeat: int) -> list[str]:
+    fs = CS3FileSystem(client=client, skip_instance_cache=True)
+    cpu, wall = Timings(), Timings()
+
+    def raw() -> None:
+        req = sp_pb.ListContainerRequest(ref=sp_res.Reference(path=path), page_size=1000)
+        measure(cpu, wall, "raw", lambda: client.conn.call("ListContainer", req, path=path))
+
+    def compact() -> None:
+        measure(cpu, wall, "compact",
+                lambda: client.files.list_compact(path).arrange().page(0, 200))
+
+    def compact_size() -> None:
+        measure(cpu, wall, "compact sorted by size", lambda: client.files.list_compact(
+            path).arrange(sort_by="size", descending=True).page(0, 200))
+
+    def full() -> None:
+        measure(cpu, wall, "full models", lambda: client.files.list(path))
+
+    def ls() -> None:
+        measure(cpu, wall, "fs.ls", lambda: fs.ls(path, detail=True))
+
+    if repeat > 1:
+        raw()  # warm-up
+        cpu.samples.clear()
+        wall.samples.clear()
+    interleave(repeat, [raw, compact, compact_size, full, ls])
+    lines = []
+    for label in ("raw", "compact", "compact sorted by size", "full models", "fs.ls"):
+        c, w = cpu.median(label) * 1000, wall.median(label) * 1000
+        lines.append(
+            f"  {label:24s} cpu {c:8.1f} ms ({cpu.ratio(label, 'raw'):5.2f}x)"
+            f"  wall {w:8.1f} ms ({wall.ratio(label, 'raw'):5.2f}x)"
+        )
+    ok_cpu = cpu.ratio("compact", "raw") <= 3.0
+    ok_wall = wall.ratio("compact", "raw") <= 1.1
+    # The server's time varies by more than the client adds; what the client
+    # adds to the wall time is at most its extra CPU.
+    added = (cpu.median("compact") - cpu.median("raw")) / wall.median("raw")
+    lines.append(f"  client CPU added by compact over raw: {added * 100:.1f}% of raw wall time")
+    lines.append(f"  goals (compact cpu <= 3x raw, wall <= 1.1x raw): "
+                 f"cpu {'met' if ok_cpu else 'NOT met'}, wall {'met' if ok_wall else 'NOT met'}"
+                 f" (measured), {'met' if 1 + added <= 1.1 else 'NOT met'} (CPU-attributable)")
+    return lines
+
+
+def calls_per_action(client: CS3Client, base: str) -> list[str]:
+    fs = CS3FileSystem(client=client, skip_instance_cache=True)
+    t = client.transfers
+    t.upload(b"a,b\n" + b"1,2\n" * 100_000, f"{base}/calls.csv")
+    t.forget_download()
+    actions: list[tuple[str, Callable[[], object]]] = [
+        ("fs.info", lambda: fs.info(f"{base}/calls.csv")),
+        ("fs.ls (1k folder)", lambda: fs.ls(f"{base}/n1000")),
+        ("fs.cat (whole file)", lambda: fs.cat(f"{base}/calls.csv")),
+        ("fs.open + read 4 x 1 KiB at random", lambda: _four_reads(fs, f"{base}/calls.csv")),
+        ("fs.cat_ranges 100 ranges", lambda: fs.cat_ranges(
+            [f"{base}/calls.csv"] * 100, list(range(0, 100_000, 1000)),
+            list(range(500, 100_500, 1000)))),
+        ("pickle.dumps(fs) (first time)", lambda: __import__("pickle").dumps(fs)),
+    ]
+    out = []
+    for label, fn in actions:
+        grpc_before = dict(client.conn.calls)
+        http_before = dict(t.http_calls)
+        fn()
+        grpc = {k: v - grpc_before.get(k, 0) for k, v in client.conn.calls.items()
+                if v - grpc_before.get(k, 0)}
+        http = {k: v - http_before.get(k, 0) for k, v in t.http_calls.items()
+                if v - http_before.get(k, 0)}
+        out.append(f"  {label:38s} gRPC {grpc}  HTTP {http}")
+    return out
+
+
+def _four_reads(fs: CS3FileSystem, path: str) -> None:
+    with fs.open(path, "rb") as f:
+        for off in (90_000, 10_000, 50_000, 30_000):
+            f.seek(off)
+            f.read(1024)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_server_args(parser)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--big-repeat", type=int, default=1,
+                        help="repeats for folders of 50,000 entries or more (a 100,000-entry "
+                             "ListContainer takes tens of seconds on a loaded machine)")
+    args = parser.parse_args(argv)
+    if args.gateway:
+        parser.error("this benchmark starts its own revad (it writes entries on its disk)")
+    with server_client(args) as (client, _password, server):
+        base_name = f"cs3w-bench-list-{int(time.time())}"
+        home = client.identity.home()
+        client.files.mkdir(f"{home}/{base_name}")
+        print(f"machine: {machine()}")
+        print(f"{args.repeat} interleaved repeats, medians; ratios against one raw ListContainer")
+        for n in (int(s) for s in args.sizes.split(",")):
+            fill(server.site.root, args.user, f"{base_name}/n{n}", n)  # type: ignore[attr-defined]
+            repeat = args.big_repeat if n >= 50_000 else args.repeat
+            print(f"{n} entries ({repeat} repeats):")
+            for line in run_size(client, f"{home}/{base_name}/n{n}", repeat):
+                print(line)
+        print("calls per action:")
+        for line in calls_per_action(client, f"{home}/{base_name}"):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
