@@ -623,11 +623,14 @@ class Transfers:
             "Content-Length": str(length),
         }
         self._count("PATCH")
-        resp = self.http.patch(pending.url, content=body(), headers=headers)
-        if resp.status_code in (412, 423):  # the commit was refused (see _refused)
-            raise _refused(resp.status_code, pending.dest, pending.overwrite)
-        http.raise_for_status(resp, path=pending.dest, action="upload")
-        new_offset = int(resp.headers.get("upload-offset", stop))
+        status, answer = self._data.send_body(
+            "PATCH", pending.url, headers, body(), path=pending.dest
+        )
+        if status in (412, 423):  # the commit was refused (see _refused)
+            raise _refused(status, pending.dest, pending.overwrite)
+        if status >= 300:
+            raise http.error_for_status(status, path=pending.dest, action="upload")
+        new_offset = int(answer.get("upload-offset", stop))
         if progress is not None:
             progress(new_offset, size)
         return new_offset
@@ -687,15 +690,15 @@ class Transfers:
                 if progress is not None:
                     progress(done, size)
 
-        # An explicit Content-Length keeps httpx from chunked encoding, so the
-        # server sees exactly where the body must end.
+        # An explicit Content-Length (no chunked encoding), so the server sees
+        # exactly where the body must end.
         headers = self._headers(transfer_token) | {
             "Content-Length": str(size),
             "Upload-Length": str(size),
         }
         self._count("PUT")
         try:
-            resp = self.http.put(url, content=body(), headers=headers)
+            status, _ = self._data.send_body("PUT", url, headers, body(), path=dest)
         except httpx.HTTPError as exc:
             raise http.error_for_exception(exc, path=dest, action="upload") from None
         except CS3Error:
@@ -706,9 +709,10 @@ class Transfers:
             raise TransferError(
                 f"upload failed: {type(exc).__name__}: {exc}", path=dest
             ) from exc
-        if resp.status_code == 409:  # the commit was refused (see _refused)
-            raise _refused(resp.status_code, dest, overwrite)
-        http.raise_for_status(resp, path=dest, action="upload")
+        if status == 409:  # the commit was refused (see _refused)
+            raise _refused(status, dest, overwrite)
+        if status >= 300:
+            raise http.error_for_status(status, path=dest, action="upload")
         if size == 0 and progress is not None:
             progress(0, 0)
 
