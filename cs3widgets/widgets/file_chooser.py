@@ -8,9 +8,14 @@ Code written for ipyfilechooser works with a change of import::
 
 Paths are absolute CS3 paths (``/`` separated). The same exceptions as
 ipyfilechooser are raised for a path outside the sandbox
-(``ParentPathError``), a bad file name (``InvalidFileNameError``) or a path
-that is not a folder (``InvalidPathError``), so ``except`` clauses keep
-working. Server failures while browsing show in the widget's banner.
+(``ParentPathError``), a malformed path (``InvalidPathError``) or a bad file
+name (``InvalidFileNameError``), so ``except`` clauses keep working.
+
+Unlike ipyfilechooser, whose disk answers at once, the server is asked in
+the background (the widget's runner, :mod:`.runner`): the constructor
+returns at once and the listing fills in. That a path is not a folder, and
+every other server failure, shows in the widget's banner. A script calls
+:meth:`FileChooser.wait` (or passes ``threaded=False``) before reading.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ from ..client import paths as cs3paths
 from ..client.client import CS3Client
 from ..client.errors import CS3Error, InvalidName
 from ..client.models import Entry
-from .connecting import resolve_client
+from .connecting import ClientHolder, resolve_client
 from .errors_ui import StatusBanner
 from .formatting import esc, plain
+from .runner import Runner
+from .widget_tree import close_owned
 
 #: Entries shown at most in one folder; narrow with ``filter_pattern`` beyond.
 MAX_SHOWN = 5000
@@ -54,7 +61,7 @@ def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
     return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
 
 
-class FileChooser(w.VBox, w.ValueWidget):
+class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
     """Pick a CS3 file (or folder) the way ``ipyfilechooser.FileChooser`` picks a local one."""
 
     _LBL_TEMPLATE = '<span style="color:{1};">{0}</span>'
@@ -76,14 +83,16 @@ class FileChooser(w.VBox, w.ValueWidget):
         sandbox_path: str | None = None,
         layout: w.Layout | None = None,
         client: CS3Client | None = None,
+        threaded: bool = True,
+        runner: Runner | None = None,
         **kwargs: Any,
     ) -> None:
         self.banner = StatusBanner()
+        self._init_runner(runner, threaded)
         self.client: CS3Client = resolve_client(client)
-        if path is None:
-            path = sandbox_path or self.client.identity.home()
         self._sandbox_path = self._normalize(sandbox_path) if sandbox_path else None
-        norm = self._normalize(path)
+        # No path: the sandbox, else the home folder (asked on the worker thread).
+        norm = self._normalize(path) if path is not None else (self._sandbox_path or "")
         if self._sandbox_path and not _within(norm, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
         if not _is_valid_filename(filename):
@@ -140,11 +149,10 @@ class FileChooser(w.VBox, w.ValueWidget):
         self._select.on_click(self._on_select_click)
         self._cancel.on_click(self._on_cancel_click)
 
-        self._set_form_values(self._default_path, self._default_filename)
-        if self._select_default:
-            self._apply_selection()
-        super().__init__(children=[self.banner, self._title, self._gb, buttonbar],
+        super().__init__(children=[self.banner, self.busy, self._title, self._gb, buttonbar],
                          layout=layout or w.Layout(width="500px"), **kwargs)
+        self._set_form_values(self._default_path, self._default_filename, check=True,
+                              then_select=self._select_default)
 
     # ------------------------------------------------------------ helpers
     def _areas(self) -> str:
@@ -152,17 +160,11 @@ class FileChooser(w.VBox, w.ValueWidget):
         return f"'pathlist {second}' 'dircontent dircontent'"
 
     def _normalize(self, path: str) -> str:
-        """Validate ``path`` and check it is a folder on the server."""
+        """Validate ``path`` (syntax only; that it is a folder, the server says later)."""
         try:
-            path = cs3paths.validate_path(path)
+            return cs3paths.validate_path(path)
         except InvalidName as exc:
             raise InvalidPathError(path, exc.message) from None
-        try:
-            if not self.client.files.stat(path).is_dir:
-                raise InvalidPathError(path)
-        except CS3Error as exc:
-            raise InvalidPathError(path, str(exc)) from None
-        return path
 
     def _expand_path(self, path: str) -> str:
         """Sandbox-relative (as shown) -> absolute CS3 path."""
@@ -196,16 +198,47 @@ class FileChooser(w.VBox, w.ValueWidget):
         return name
 
     # ------------------------------------------------------------ the form
-    def _set_form_values(self, path: str, filename: str) -> None:
-        """Show folder ``path`` with ``filename`` typed in; server errors go to the banner."""
-        if self._sandbox_path and not _within(path, self._sandbox_path):
+    def _set_form_values(self, path: str, filename: str, *, check: bool = False,
+                         then_select: bool = False) -> None:
+        """List folder ``path`` in the background, then show it with ``filename`` typed in.
+
+        ``check``: the path came from the caller, so first make sure it is a
+        folder. ``then_select``: apply the selection once shown. Server
+        errors go to the banner.
+        """
+        if path and self._sandbox_path and not _within(path, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
-        try:
-            entries = self.client.files.list(path)
-        except CS3Error as exc:
-            self._dircontent.value = None
+        client = self.client
+
+        def work() -> tuple[str, list[Entry]]:
+            where = path or client.identity.home()
+            if check:
+                try:
+                    is_dir = client.files.stat(where).is_dir
+                except CS3Error as exc:
+                    raise InvalidPathError(where, str(exc)) from None
+                if not is_dir:
+                    raise InvalidPathError(where)
+            return where, client.files.list(where)
+
+        def apply(found: tuple[str, list[Entry]]) -> None:
+            where, entries = found
+            if not path:  # the home folder, now known: it becomes the default
+                self._default_path = where
+            self._show_form(where, filename, entries)
+            if then_select:
+                self._apply_selection()
+
+        self._run(work, apply, key="form", on_error=self._show_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, (ParentPathError, InvalidFileNameError, InvalidPathError)):
+            self.banner.error(exc.message)  # our own messages: a path or a name
+        else:
             self.banner.error(exc)
-            return
+
+    def _show_form(self, path: str, filename: str, entries: list[Entry]) -> None:
+        """Show the listing of ``path`` (on the event loop)."""
         self.banner.clear()
         if self._show_only_dirs:
             filename = ""
@@ -289,10 +322,8 @@ class FileChooser(w.VBox, w.ValueWidget):
     def _safe(self, fn: Callable[..., None], *args: Any) -> None:
         try:
             fn(*args)
-        except (ParentPathError, InvalidFileNameError, InvalidPathError) as exc:
-            self.banner.error(exc.message)  # our own messages: a path or a name
         except Exception as exc:
-            self.banner.error(exc)
+            self._show_error(exc)
 
     def _on_select_click(self, _b: Any) -> None:
         if self._gb.layout.display == "none":
@@ -301,9 +332,9 @@ class FileChooser(w.VBox, w.ValueWidget):
         self._apply_selection()
         if self._callback is not None:
             try:
-                from .browser import _call_user_callback
+                from .browser import call_user_callback
 
-                _call_user_callback(self._callback, self)
+                call_user_callback(self._callback, self)
             except Exception as exc:
                 self.banner.error(exc)
 
@@ -357,9 +388,8 @@ class FileChooser(w.VBox, w.ValueWidget):
             self._default_path = norm
         if filename is not None:
             self._default_filename = filename
-        self._set_form_values(self._default_path, self._default_filename)
-        if self._select_default:
-            self._apply_selection()
+        self._set_form_values(self._default_path, self._default_filename,
+                              check=norm is not None, then_select=self._select_default)
 
     def refresh(self) -> None:
         """Re-read the folder shown."""
@@ -430,7 +460,7 @@ class FileChooser(w.VBox, w.ValueWidget):
         if self._sandbox_path and not _within(norm, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
         self._default_path = norm
-        self._set_form_values(self._default_path, self._filename.value)
+        self._set_form_values(self._default_path, self._filename.value, check=True)
 
     @property
     def default_filename(self) -> str:
@@ -505,6 +535,11 @@ class FileChooser(w.VBox, w.ValueWidget):
     def register_callback(self, callback: Callable[..., Any]) -> None:
         """Call ``callback(chooser)`` (or ``callback()``) when a selection is made."""
         self._callback = callback
+
+    def close(self) -> None:
+        """Close every widget of the chooser and stop its work."""
+        self._close_runner()
+        close_owned(self)
 
     def get_interact_value(self) -> str | None:
         """The value passed to ``interact`` functions."""
