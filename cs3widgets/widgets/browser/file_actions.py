@@ -7,7 +7,7 @@ reloads the folder and says what happened in the banner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from ...client import paths as cs3paths
@@ -37,13 +37,23 @@ class FileActions:
         steps: Sequence[Callable[[], Any]],
         message: Callable[[int], str],
         select: Sequence[Hashable] = (),
+        *,
+        reload: Callable[[Callable[[], None]], None] | None = None,
+        disable: Iterable[Any] | None = None,
     ) -> None:
         """Run ``steps`` in order (off the main thread), then reload and report.
 
-        A failing step stops the rest; the folder is reloaded all the same
-        when something changed, and the error shows.
+        A failing step stops the rest; the view is reloaded all the same
+        when something changed, and the error shows. ``reload(after)``
+        defaults to reloading the folder shown; ``disable`` to the buttons
+        that change it.
         """
         folder = self.path
+        if reload is None:
+            def reload(after: Callable[[], None]) -> None:
+                self._load_folder(folder, after)
+        if disable is None:
+            disable = [getattr(self.toolbar, b) for b in MUTATING]
 
         def work() -> tuple[int, BaseException | None]:
             done = 0
@@ -67,11 +77,11 @@ class FileActions:
                 self.banner.success(message(done))
 
             if done:
-                self._load_folder(folder, after)
+                reload(after)
             else:
                 after()
 
-        self._run(work, apply, disable=[getattr(self.toolbar, b) for b in MUTATING])
+        self._run(work, apply, disable=disable)
 
     @guarded
     def _ask_mkdir(self) -> None:

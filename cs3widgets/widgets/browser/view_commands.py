@@ -23,8 +23,8 @@ class ViewCommands:
     _require_client: Callable[[], Any]
     _selected_keys: Callable[[], list[Hashable]]
     _keyed: Callable[[], dict[Hashable, Any]]
-    _run: Callable[..., Any]
     _load_view: Callable[..., None]
+    _steps_then_reload: Callable[..., None]
 
     @guarded
     def run_view_action(self, name: str, keys: Sequence[Hashable] | None = None) -> None:
@@ -42,31 +42,17 @@ class ViewCommands:
             chosen = list(keys) if keys is not None else self._selected_keys()
         view_name = self.view
 
+        def message(done: int) -> str:
+            if name == "delete_link":
+                self.view_actions.url.value = ""
+            return action.done.format(n=done)
+
         def go() -> None:
-            def work() -> tuple[int, BaseException | None]:
-                done = 0
-                try:
-                    for key in chosen:
-                        action.run(client, key)
-                        done += 1
-                except Exception as exc:  # shown after the reload, with the count done
-                    return done, exc
-                return done, None
-
-            def apply(result: tuple[int, BaseException | None]) -> None:
-                done, error = result
-
-                def after() -> None:
-                    if error is not None:
-                        self.banner.error(error)
-                    else:
-                        self.banner.success(action.done.format(n=done))
-                    if name == "delete_link":
-                        self.view_actions.url.value = ""
-
-                self._load_view(view_name, after)
-
-            self._run(work, apply, disable=self.view_actions.buttons.values())
+            self._steps_then_reload(
+                [(lambda key=key: action.run(client, key)) for key in chosen], message,
+                reload=lambda after: self._load_view(view_name, after),
+                disable=self.view_actions.buttons.values(),
+            )
 
         if action.confirm and keys is None:
             self.confirm.ask(action.confirm.format(n=len(chosen)), go,
