@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from ...client.client import CS3Client
 from ...client.models import PublicLink
 from ..formatting import local_time, plain
 from ..listing import columns
-from .shared_by_me import open_shared_resource
+from .shared_by_me import lacks_path, open_shared_resource
 from .view import View, ViewAction
 
 LINKS_HEADER = columns(
@@ -46,6 +47,14 @@ class PublicLinksView(View):
 
     def load(self, client: CS3Client, path: str) -> list[PublicLink]:
         return client.links.list()
+
+    def incomplete(self, item: PublicLink) -> bool:
+        return lacks_path(item)
+
+    def complete(self, client: CS3Client, items: list[PublicLink]) -> list[PublicLink]:
+        # The links' resources, by id: the client's id-to-path cache, else one Stat each.
+        return [replace(x, path=client.files.path_of(x.resource_id)) if lacks_path(x) else x
+                for x in items]
 
     def label(self, item: PublicLink) -> str:
         return link_label(item)

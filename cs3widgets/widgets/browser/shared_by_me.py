@@ -37,10 +37,17 @@ def open_shared_resource(client: CS3Client, item: Any) -> str:
     return target if entry.is_dir else cs3paths.parent(target)
 
 
+def lacks_path(item: Any) -> bool:
+    """A share or link whose resource's path is not known yet."""
+    return not item.path and item.resource_id is not None
+
+
 class SharedByMeView(View):
-    """My shares. Costs one ListExistingShares where the server has it (paths
-    included); else ListShares plus one Stat per resource not seen before by
-    this client (see :mod:`cs3widgets.client.shares`)."""
+    """My shares. One ListExistingShares where the server has it (paths
+    included: the cost does not grow with the shares). Else one ListShares,
+    plus, for the rows on the page shown, one Stat per resource this client
+    has not seen before (see :mod:`cs3widgets.client.shares`): the cost
+    grows with the page, not with the number of shares."""
 
     name: ClassVar[str] = "shared"
     title: ClassVar[str] = "Shared by me"
@@ -54,7 +61,13 @@ class SharedByMeView(View):
     )
 
     def load(self, client: CS3Client, path: str) -> list[Share]:
-        return client.shares.resolve_paths(client.shares.list())
+        return client.shares.list()
+
+    def incomplete(self, item: Share) -> bool:
+        return lacks_path(item)
+
+    def complete(self, client: CS3Client, items: list[Share]) -> list[Share]:
+        return client.shares.resolve_paths(items)
 
     def label(self, item: Share) -> str:
         return share_label(item)
@@ -63,4 +76,5 @@ class SharedByMeView(View):
         return open_shared_resource(client, item)
 
 
-__all__ = ["SHARED_HEADER", "SharedByMeView", "open_shared_resource", "share_label"]
+__all__ = ["SHARED_HEADER", "SharedByMeView", "lacks_path", "open_shared_resource",
+           "share_label"]

@@ -89,6 +89,14 @@ class View:
         """Filter (and order) the rows to show."""
         return [it for it in items if matches(self.name_of(it), pattern)]
 
+    def incomplete(self, item: Any) -> bool:
+        """Whether a row lacks something :meth:`complete` can fill in."""
+        return False
+
+    def complete(self, client: CS3Client, items: list[Any]) -> list[Any]:
+        """Fill in what the rows shown lack (called on a worker thread, one page at most)."""
+        return items
+
     def open_target(self, client: CS3Client, item: Any) -> str:
         """The folder to show when the user opens ``item`` (may call the server)."""
         raise UserInputError("This item cannot be opened")

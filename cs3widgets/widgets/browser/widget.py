@@ -100,6 +100,7 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
         self._navigating = False
         self._views: dict[str, View] = make_views()
         self._items: dict[str, Sequence[Any]] = {name: [] for name in self._views}
+        self._attempted: dict[str, set[Hashable]] = {}  # rows completed, per view
         self._by_path: dict[str, Entry] = {}
 
         self.view_tabs = w.ToggleButtons(
@@ -165,6 +166,7 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
         self.hidden_toggle.observe(self._on_hidden_toggle, names="value")
         self.state_filter.observe(lambda _c: self._safe_rerender(), names="value")
         self.listing.on_selection(lambda _keys: self._sync_selected())
+        self.listing.on_page(self._complete_page)
         for name, button in self.view_actions.buttons.items():
             button.on_click(lambda _b, name=name: self.run_view_action(name))
 
@@ -191,22 +193,33 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
         if path:
             path = cs3paths.validate_path(path)
         view = self._views["files"]
+        arrangement = self._arrangement()
 
-        def apply(folder: Folder) -> None:
-            self._show_folder(folder)
+        def work() -> tuple[Folder, list[Entry], dict[str, Entry]]:
+            # Sorting and indexing 100,000 entries takes a while: done here,
+            # off the event loop, with the arrangement asked for.
+            folder = view.load(client, path)
+            rows = view.arrange(folder.entries, **arrangement)
+            return folder, rows, {e.path: e for e in folder.entries}
+
+        def apply(found: tuple[Folder, list[Entry], dict[str, Entry]]) -> None:
+            folder, rows, by_path = found
+            still = arrangement == self._arrangement()  # else sort again, here
+            self._show_folder(folder, by_path, rows if still else None)
             if after is not None:
                 after()
 
-        self._run(lambda: view.load(client, path), apply, key="listing", on_error=on_error)
+        self._run(work, apply, key="listing", on_error=on_error)
 
-    def _show_folder(self, folder: Folder) -> None:
+    def _show_folder(self, folder: Folder, by_path: dict[str, Entry],
+                     rows: list[Entry] | None) -> None:
         view = self._views["files"]
         view.shared, view.linked = folder.shared, folder.linked  # type: ignore[attr-defined]
         self._items["files"] = folder.entries
-        self._by_path = {e.path: e for e in folder.entries}
+        self._by_path = by_path
         self._set_quietly(path=folder.path)
         self.breadcrumb.set_path(folder.path)
-        self._render()
+        self._render(arranged=rows)
         self.banner.clear()
 
     def _load_view(self, name: str, after: Callable[[], None] | None = None) -> None:
@@ -216,6 +229,7 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
 
         def apply(items: list[Any]) -> None:
             self._items[name] = items
+            self._attempted.pop(name, None)
             if self.view == name:
                 self._render()
             self.banner.clear()
@@ -335,12 +349,16 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
             self._set_quietly(view=name)
 
     # ------------------------------------------------------------ rendering
-    def _render(self, keep_page: bool = False) -> None:
+    def _arrangement(self) -> dict[str, Any]:
+        """The filter and order the user asked for (what ``View.arrange`` takes)."""
+        return {"pattern": self.filter_pattern, "state": self.state_filter.value,
+                "sort_by": self.sort_by, "descending": self.descending,
+                "show_hidden": self.show_hidden}
+
+    def _render(self, keep_page: bool = False, arranged: Sequence[Any] | None = None) -> None:
         view = self.current_view
-        arranged = view.arrange(
-            self._items[view.name], pattern=self.filter_pattern, state=self.state_filter.value,
-            sort_by=self.sort_by, descending=self.descending, show_hidden=self.show_hidden,
-        )
+        if arranged is None:
+            arranged = view.arrange(self._items[view.name], **self._arrangement())
         previous = list(self.selected) if view.shows_folder else self.listing.selected_keys
         with self.hold_sync():
             self.listing.set_header(view.header)
@@ -349,6 +367,30 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
             if previous:
                 self.listing.select_keys(previous)
         self._sync_selected()
+        self._complete_page()
+
+    def _complete_page(self) -> None:
+        """Fill in what the rows on the page lack (shares' paths): page-sized work.
+
+        Only the rows shown are completed, each once, so the cost of a view
+        grows with the page, not with the number of rows.
+        """
+        view = self.current_view
+        attempted = self._attempted.setdefault(view.name, set())
+        rows = [r for r in self.listing.page_items()
+                if view.incomplete(r) and view.key(r) not in attempted]
+        if not rows or self.client is None:
+            return
+        attempted.update(view.key(r) for r in rows)
+        client, name = self.client, view.name
+
+        def apply(done: list[Any]) -> None:
+            fresh = {view.key(r): r for r in done}
+            self._items[name] = [fresh.get(view.key(r), r) for r in self._items[name]]
+            if self.view == name:
+                self._render(keep_page=True)
+
+        self._run(lambda: view.complete(client, rows), apply, key=("complete", name))
 
     def _on_filter_box(self, change: dict) -> None:
         self.filter_pattern = change["new"]
