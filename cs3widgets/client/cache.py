@@ -5,8 +5,9 @@ on one :class:`~.connection.Connection`; they find the same
 :class:`ClientCache` through :func:`client_cache`, so:
 
 - who I am (WhoAmI) and my home (GetHome) are asked once per client;
-- one id-to-path map serves shares, links and locks (a resource id seen by
-  any of them, with its path, is never resolved again);
+- one id-to-path map (and its path-to-id twin) serves shares, links and
+  locks: a resource seen by any of them is not stat-ed again for its id or
+  its path;
 - users are looked up by id once per client, whichever widget shows them.
 
 Everything here is safe to use from several threads (the widgets' runner
@@ -40,6 +41,7 @@ class ClientCache:
         self._me: User | None = None
         self._home: str | None = None
         self._paths: dict[IdKey, str] = {}
+        self._ids: dict[str, Any] = {}  # path -> resource id (the other way round)
         self._users: dict[IdKey, User | None] = {}
 
     # -- identity ----------------------------------------------------------
@@ -69,17 +71,25 @@ class ClientCache:
         with self._lock:
             return self._paths.get(id_key(resource_id))
 
+    def id_of(self, path: str) -> Any | None:
+        """The known resource id at ``path``, or None."""
+        with self._lock:
+            return self._ids.get(path)
+
     def remember_path(self, resource_id: Any, path: str) -> None:
         """Remember where a resource is (ignored without an id or a path)."""
         key = id_key(resource_id)
         if key[1] and path:
             with self._lock:
                 self._paths[key] = path
+                self._ids[path] = resource_id
 
     def forget_path(self, resource_id: Any) -> None:
         """Forget a resource's path (it moved, or is gone)."""
         with self._lock:
-            self._paths.pop(id_key(resource_id), None)
+            path = self._paths.pop(id_key(resource_id), None)
+            if path is not None:
+                self._ids.pop(path, None)
 
     # -- users -------------------------------------------------------------
     def user(self, idp: str, opaque_id: str, fetch: Callable[[], User | None]) -> User | None:
@@ -109,6 +119,7 @@ class ClientCache:
             self._me = None
             self._home = None
             self._paths.clear()
+            self._ids.clear()
             self._users.clear()
 
 

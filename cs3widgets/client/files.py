@@ -165,7 +165,15 @@ class Files:
         """Metadata of one file or folder; raises NotFound if it does not exist."""
         path = validate_path(path)
         req = sp_pb.StatRequest(ref=_ref(path), arbitrary_metadata_keys=metadata_keys or [])
-        return entry_from_info(self._conn.call("Stat", req, path=path).info)
+        entry = entry_from_info(self._conn.call("Stat", req, path=path).info)
+        if entry.id is not None:
+            self._cache.remember_path(entry.id, path)
+        return entry
+
+    def id_of(self, path: str) -> ResourceId | None:
+        """The resource id at ``path``: from the client's cache, else one Stat."""
+        known = self._cache.id_of(validate_path(path))
+        return known if known is not None else self.stat(path).id
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` exists (one Stat)."""
