@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from datetime import time as dtime
 from typing import Any
 
 import ipywidgets as w
@@ -26,91 +24,24 @@ from traitlets import Unicode, observe
 from ..client.client import CS3Client
 from ..client.errors import CS3Error
 from ..client.models import Entry, Group, OCMShare, PublicLink, RemoteUser, Share, User
-from ..client.roles import FOLDER_ONLY, ROLES
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded, log
-from .formatting import esc, local_time, plain
+from .formatting import esc, plain
 from .resource_facts import ResourceFacts, fetch_facts, shares_and_links
 from .runner import Runner
+from .share_rows import (
+    GranteeRow,
+    LinkRow,
+    expiry_datetime,
+    full_width,
+    grow,
+    role_options,
+    wrap_row,
+)
 from .widget_tree import close_owned, close_tree
 
 #: Seconds of quiet typing before the search goes out.
 DEBOUNCE_SECONDS = 0.3
-
-
-def expiry_datetime(day: date | None) -> datetime | None:
-    """The end of ``day`` in the local time zone (links and shares expire then)."""
-    if day is None:
-        return None
-    return datetime.combine(day, dtime(23, 59, 59)).astimezone()
-
-
-def _grow(basis: str, min_width: str | None = None) -> w.Layout:
-    """A control that shares a wrapping row: starts at ``basis`` and grows/shrinks.
-
-    The dialog often sits in a narrow side panel (~450px); fixed widths
-    there are cut off, so every row wraps and its controls flex instead.
-    """
-    return w.Layout(flex=f"1 1 {basis}", width="auto", min_width=min_width or basis)
-
-
-def _full_width() -> w.Layout:
-    """The column's whole width, margins included (``100%`` plus margins would overflow)."""
-    return w.Layout(width="auto", align_self="stretch")
-
-
-def _row(children: Sequence[w.Widget], **layout: str) -> w.HBox:
-    """An HBox whose children wrap onto the next line when the panel is narrow."""
-    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap",
-                                                  align_items="center", **layout))
-
-
-def _role_options(is_dir: bool) -> list[tuple[str, str]]:
-    return [(f"{name} (folders)" if name in FOLDER_ONLY else name, name)
-            for name in ROLES if is_dir or name not in FOLDER_ONLY]
-
-
-class _GranteeRow(w.HBox):
-    """``[👤 Marie Curie (marie)] [Editor ▾] [Remove]`` for one share."""
-
-    def __init__(self, dialog: ShareDialog, share: Share, role_options: list[tuple[str, str]]):
-        self.share = share
-        # The kind as an icon (as in the search results): a narrow panel has
-        # no room for a column of "user"/"group".
-        icon = "\U0001f465" if share.grantee.kind == "group" else "\U0001f464"
-        label = plain(f"{icon} {share.grantee.label}")
-        self.name = w.Label(value=label, layout=_grow("10em"), tooltip=label)
-        options = list(role_options)
-        if share.role not in {v for _, v in options}:
-            options.append((plain(share.role), share.role))  # "Custom" or a folder-only role
-        self.role = w.Dropdown(options=options, value=share.role, layout=_grow("8em"))
-        self.expires = w.Label(value=local_time(share.expiration))
-        self.remove = w.Button(description="Remove", icon="times", layout=w.Layout(width="auto"))
-        super().__init__([self.name, self.role, self.expires, self.remove],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.role.observe(lambda c: dialog.change_role(share.id, c["new"]), names="value")
-        self.remove.on_click(lambda _b: dialog.remove_share(share.id))
-
-
-class _LinkRow(w.HBox):
-    """``[https://…/s/abc] Viewer 🔒 expires … [Delete]`` for one public link."""
-
-    def __init__(self, dialog: ShareDialog, link: PublicLink):
-        self.link = link
-        self.url = w.Text(value=link.url or link.token, layout=_grow("14em", "10em"),
-                          tooltip="Select and copy")
-        lock = " \U0001f512" if link.password_protected else ""
-        details = f"{link.role}{lock}"
-        if link.expiration:
-            details += f" \u00b7 expires {local_time(link.expiration)}"
-        if link.display_name and link.display_name != link.token:
-            # Reva v1 names an unnamed link after its token: not worth repeating.
-            details += f" \u00b7 {link.display_name}"
-        self.details = w.Label(value=plain(details))
-        self.delete = w.Button(description="Delete", icon="trash", layout=w.Layout(width="auto"))
-        super().__init__([self.url, self.details, self.delete],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.delete.on_click(lambda _b: dialog.delete_link(link.id))
 
 
 class ShareDialog(ClientHolder, w.VBox):
@@ -145,36 +76,36 @@ class ShareDialog(ClientHolder, w.VBox):
         self.title = w.HTML()
         # -- users and groups -------------------------------------------------
         self.search = w.Text(placeholder="Search users and groups\u2026",
-                             continuous_update=True, layout=_full_width())
-        self.results = w.Select(options=[], rows=5, layout=_full_width())
-        self.role = w.Dropdown(options=_role_options(True), value="Viewer", description="Role",
-                               layout=_grow("13em"))
-        self.expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
+                             continuous_update=True, layout=full_width())
+        self.results = w.Select(options=[], rows=5, layout=full_width())
+        self.role = w.Dropdown(options=role_options(True), value="Viewer", description="Role",
+                               layout=grow("13em"))
+        self.expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
         self.share_button = w.Button(description="Share", icon="share-alt",
                                      button_style="primary", layout=w.Layout(width="auto"))
         self.grantees = w.VBox()
         # -- public links ----------------------------------------------------
-        self.link_role = w.Dropdown(options=_role_options(True), value="Viewer",
-                                    description="Role", layout=_grow("13em"))
+        self.link_role = w.Dropdown(options=role_options(True), value="Viewer",
+                                    description="Role", layout=grow("13em"))
         self.link_password = w.Password(placeholder="optional password",
-                                        description="Password", layout=_grow("13em"))
-        self.link_expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
+                                        description="Password", layout=grow("13em"))
+        self.link_expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
         self.link_name = w.Text(placeholder="optional name", description="Name",
-                                layout=_grow("13em"))
+                                layout=grow("13em"))
         self.link_button = w.Button(description="Create link", icon="link",
                                     button_style="primary", layout=w.Layout(width="auto"))
         self.link_list = w.VBox()
         # -- federated (OCM) -----------------------------------------------
         self.remote_users = w.Dropdown(options=[], description="Remote user",
-                                       layout=_grow("18em"))
+                                       layout=grow("18em"))
         self.ocm_role = w.Dropdown(options=[("Viewer", "Viewer"), ("Editor", "Editor")],
-                                   value="Viewer", description="Role", layout=_grow("13em"))
+                                   value="Viewer", description="Role", layout=grow("13em"))
         self.ocm_button = w.Button(description="Share with remote user", icon="globe",
                                    layout=w.Layout(width="auto"))
         self.ocm_list = w.VBox()
         self.ocm_section = w.VBox([
             w.HTML("<b>Other sites (federated)</b>"),
-            _row([self.remote_users, self.ocm_role, self.ocm_button]),
+            wrap_row([self.remote_users, self.ocm_role, self.ocm_button]),
             self.ocm_list,
         ], layout=w.Layout(display="none"))
 
@@ -184,12 +115,12 @@ class ShareDialog(ClientHolder, w.VBox):
             w.HTML("<b>Share with people and groups</b>"),
             self.search,
             self.results,
-            _row([self.role, self.expiry, self.share_button]),
+            wrap_row([self.role, self.expiry, self.share_button]),
             self.grantees,
             w.HTML("<b>Public links</b>"),
-            _row([self.link_role, self.link_expiry]),
-            _row([self.link_password, self.link_name]),
-            _row([self.link_button]),
+            wrap_row([self.link_role, self.link_expiry]),
+            wrap_row([self.link_password, self.link_name]),
+            wrap_row([self.link_button]),
             self.link_list,
             self.ocm_section,
         ]
@@ -230,7 +161,7 @@ class ShareDialog(ClientHolder, w.VBox):
         entry = facts.entry
         self.entry = entry
         kind = "folder" if entry.is_dir else "file"
-        options = _role_options(entry.is_dir)
+        options = role_options(entry.is_dir)
         with self.hold_sync():
             # A long path breaks anywhere rather than widening the panel.
             self.title.value = (f"<h4>Share {esc(kind)} <code style='overflow-wrap:anywhere'>"
@@ -245,12 +176,12 @@ class ShareDialog(ClientHolder, w.VBox):
 
     def _show_sharing(self, shares: list[Share], links: list[PublicLink]) -> None:
         self.shares, self.links = shares, links
-        options = _role_options(bool(self.entry and self.entry.is_dir))
+        options = role_options(bool(self.entry and self.entry.is_dir))
         old = list(self.grantees.children) + list(self.link_list.children)
         with self.hold_sync():
-            self.grantees.children = [_GranteeRow(self, s, options) for s in shares] or [
+            self.grantees.children = [GranteeRow(self, s, options) for s in shares] or [
                 w.Label("Not shared with anyone yet.")]
-            self.link_list.children = [_LinkRow(self, link) for link in links] or [
+            self.link_list.children = [LinkRow(self, link) for link in links] or [
                 w.Label("No public links.")]
         close_tree(old)
 
@@ -402,10 +333,10 @@ class ShareDialog(ClientHolder, w.VBox):
         client = self._require_client()
         self._change(lambda: client.shares.remove(share_id), lambda _n: "Share removed")
 
-    def grantee_row(self, name: str) -> _GranteeRow:
+    def grantee_row(self, name: str) -> GranteeRow:
         """The row of grantee ``name`` (user name or group name)."""
         for row in self.grantees.children:
-            if isinstance(row, _GranteeRow) and row.share.grantee.name == name:
+            if isinstance(row, GranteeRow) and row.share.grantee.name == name:
                 return row
         raise KeyError(name)
 

@@ -10,7 +10,6 @@ the constructor returns at once and the rows fill in when they arrive.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ from ..transfers_ui import TransferList
 from ..widget_tree import close_owned
 from .file_actions import FileActions
 from .my_files import SORT_KEYS, Folder
+from .selection import Selection, call_user_callback
 from .shared_with_me import RECEIVED_STATES
 from .transfer_panels import DownloadPanel, UploadPanel
 from .transfers import TransferActions
@@ -43,23 +43,7 @@ from .views import VIEWS, make_views
 FOLDER_BUTTONS = ("up", "new_folder", "upload", "download", "rename", "move", "delete")
 
 
-def call_user_callback(fn: Callable[..., Any], widget: Any) -> None:
-    """Call ``fn(widget)``, or ``fn()`` when it takes no argument (as ipyfilechooser)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-        takes_arg = any(
-            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-            for p in params
-        )
-    except (TypeError, ValueError):
-        takes_arg = True
-    if takes_arg:
-        fn(widget)
-    else:
-        fn()
-
-
-class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
+class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
     """A file browser for a CS3 storage.
 
     ``Browser()`` connects with :meth:`CS3Client.from_config
@@ -418,51 +402,10 @@ class Browser(FileActions, ViewCommands, TransferActions, ClientHolder, w.VBox):
     def _safe_rerender(self) -> None:
         self._render()
 
-    # ------------------------------------------------------------ selection
-    def _sync_selected(self) -> None:
-        keys = self.listing.selected_keys
-        new = [str(k) for k in keys] if self.current_view.shows_folder else []
-        if new != self.selected:
-            self.selected = new
-
     @observe("selected")
-    def _selected_changed(self, change: dict) -> None:
-        if self.current_view.shows_folder:
-            wanted = list(change["new"])
-            if wanted != [str(k) for k in self.listing.selected_keys]:
-                self.listing.select_keys(wanted)
-        for cb in list(self._callbacks):
-            try:
-                call_user_callback(cb, self)
-            except Exception as exc:
-                self.banner.error(exc)
-
-    def select(self, paths: Sequence[str]) -> None:
-        """Select ``paths`` (the ones on the current page)."""
-        self.listing.select_keys(list(paths))
-
-    def _selected_entries(self, at_least: int = 1, at_most: int | None = None) -> list[Entry]:
-        if not self.current_view.shows_folder:
-            raise UserInputError("This action works in the My files view")
-        chosen = [self._by_path[p] for p in self.selected if p in self._by_path]
-        if len(chosen) < at_least:
-            raise UserInputError("Select an item first" if at_least == 1 else
-                                 f"Select at least {at_least} items")
-        if at_most is not None and len(chosen) > at_most:
-            raise UserInputError("Select exactly one item")
-        return chosen
-
-    def _keyed(self) -> dict[Hashable, Any]:
-        """The current view's rows by key."""
-        view = self.current_view
-        return {view.key(it): it for it in self._items[view.name]}
-
-    def _selected_keys(self) -> list[Hashable]:
-        keyed = self._keyed()
-        chosen = [k for k in self.listing.selected_keys if k in keyed]
-        if not chosen:
-            raise UserInputError("Select an item first")
-        return chosen
+    def _selected_trait(self, change: dict) -> None:
+        # traitlets registers observers of the class itself only, not of mixins.
+        self._on_selected(change)
 
     # ------------------------------------------------------------ closing
     def close(self) -> None:
