@@ -155,16 +155,25 @@ def test_a_newer_navigation_supersedes_an_older_one(einstein: CS3Client, unique:
 # -- call counts -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def counting_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
-    """A revad of this module's own: share counts are exact only on a server no other
-    test shares things on."""
-    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp("counts")))
+def _own_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[RevadServer]:
+    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp(name)))
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def counting_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
+    """A revad of this module's own, away from the shares other modules make."""
+    yield from _own_server(tmp_path_factory, "counts")
+
+
+@pytest.fixture()
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
+    """A revad for one test alone: it counts every share on it."""
+    yield from _own_server(tmp_path_factory, "empty")
 
 
 def _client(server: RevadServer, user: str, password: str) -> CS3Client:
@@ -187,22 +196,22 @@ def _shared_by_me_calls(server: RevadServer, page_size: int) -> tuple[Counter[st
     return calls, rows, has_existing
 
 
-def test_shared_by_me_costs_the_same_for_10_and_200_shares(counting_server: RevadServer) -> None:
+def test_shared_by_me_costs_the_same_for_10_and_200_shares(empty_server: RevadServer) -> None:
     """Where the server has ListExistingShares, no Stat at all; where it has not (Reva
     v1.29), one Stat per resource on the page shown: equal for 10 and 200 shares."""
     page = 10
-    root = counting_server.site.root / "data" / "home" / "data" / "einstein"
-    with _client(counting_server, "einstein", "relativity") as owner:
+    root = empty_server.site.root / "data" / "home" / "data" / "einstein"
+    with _client(empty_server, "einstein", "relativity") as owner:
         owner.files.list("/home")  # the home exists on disk once used
         for i in range(200):
             (root / f"shared-{i:03d}").mkdir()
         for i in range(10):
             owner.shares.create(f"/home/shared-{i:03d}", "marie", "Viewer")
-        ten, rows, has_existing = _shared_by_me_calls(counting_server, page)
+        ten, rows, has_existing = _shared_by_me_calls(empty_server, page)
         assert rows == 10
         for i in range(10, 200):
             owner.shares.create(f"/home/shared-{i:03d}", "marie", "Viewer")
-    two_hundred, rows, _ = _shared_by_me_calls(counting_server, page)
+    two_hundred, rows, _ = _shared_by_me_calls(empty_server, page)
     assert rows == 200
     assert ten == two_hundred, (ten, two_hundred)
     assert ten["Stat"] == (0 if has_existing else page)
