@@ -273,3 +273,18 @@ def test_grantee_names_cost_one_lookup_per_user_per_client(
         assert {row.share.grantee.name for row in d.grantees.children} == {
             "marie", "richard", "physics-lovers"}
         d.close()
+
+
+def test_whoami_and_home_are_asked_once_per_client(counting_server: RevadServer) -> None:
+    with _client(counting_server, "einstein", "relativity") as client:
+        client.files.mkdir("/home/once", exist_ok=True)
+        client.transfers.upload(b"x", "/home/once/f.txt")
+        widgets = [Browser(client=client), InfoPanel("/home/once/f.txt", client=client),
+                   ShareDialog("/home/once", client=client), AccountPanel(client=client),
+                   FileChooser(client=client), CS3App("/home/once", client=client)]
+        for widget in widgets:
+            assert widget.wait(60) and not widget.banner.is_error, widget.banner.message
+        assert client.conn.calls["WhoAmI"] == 1
+        assert client.conn.calls["GetHome"] == 1
+        for widget in widgets:
+            widget.close()
