@@ -83,8 +83,12 @@ class CS3Client:
         return self.conn.auth
 
     def whoami(self) -> User:
-        """The authenticated user."""
-        return self.identity.whoami()
+        """The authenticated user, asked of the server now (and remembered).
+
+        ``client.identity.whoami()`` answers from the client's cache after
+        the first call; this one always asks, e.g. to check the login works.
+        """
+        return self.identity.whoami(refresh=True)
 
     def close(self) -> None:
         """Close the gRPC channel and the HTTP connections of transfers."""
