@@ -118,9 +118,11 @@ def test_the_event_loop_answers_while_100000_entries_load(login, big_folder: str
     assert handled == [0, 0]  # both clicks handled before the listing arrived
     assert len(ticks) >= 20
     assert len(b.listing.items) == 100_000 and not b.banner.is_error
-    # The loop's longest pause includes applying the first page (about a
-    # second on a loaded CI machine is allowed; the listing takes longer).
-    assert max(ticks) < 1.5, f"the loop was blocked {max(ticks):.2f}s"
+    # The loop's longest pause: protobuf parses the 29 MB answer in C
+    # holding the GIL, and the first page is applied on the loop; both are
+    # far shorter than the listing (benchmarks/browser_first_page.py prints
+    # it); a loaded CI machine gets room.
+    assert max(ticks) < 3.0, f"the loop was blocked {max(ticks):.2f}s"
     b.close()
 
 
