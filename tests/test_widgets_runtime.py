@@ -152,6 +152,42 @@ def test_a_newer_navigation_supersedes_an_older_one(einstein: CS3Client, unique:
     assert not b.busy.busy and not b.banner.is_error
 
 
+def test_busy_state_and_conflicting_actions_disabled_while_work_runs(
+    einstein: CS3Client, unique: str
+) -> None:
+    folder = f"/home/{unique}"
+    einstein.files.mkdir(folder)
+    b = Browser(folder, client=einstein)
+    assert b.wait(60)
+    release = threading.Event()
+    original = einstein.files.mkdir
+
+    def slow_mkdir(path: str, **kw: object):
+        release.wait(30)
+        return original(path, **kw)
+
+    einstein.files.mkdir = slow_mkdir  # type: ignore[method-assign]
+    try:
+        b.mkdir("made")
+        # While it runs: the busy sign shows, the folder-changing buttons are off.
+        assert b.busy.busy and b.busy.layout.display is None
+        assert b.toolbar.new_folder.disabled and b.toolbar.delete.disabled
+        assert not b.toolbar.refresh.disabled  # reading is no conflict
+        release.set()
+        assert b.wait(60)
+    finally:
+        del einstein.files.mkdir
+    assert not b.busy.busy and b.busy.layout.display == "none"
+    assert not b.toolbar.new_folder.disabled and not b.toolbar.delete.disabled
+    assert names(b) == ["made"] and b.banner.kind == "success"
+
+    # A failure lands in the banner, and the buttons come back.
+    b.mkdir("made")
+    assert b.wait(60)
+    assert b.banner.is_error and "exist" in b.banner.message.lower()
+    assert not b.toolbar.new_folder.disabled
+
+
 # -- call counts -------------------------------------------------------------------
 
 
