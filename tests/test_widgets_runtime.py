@@ -192,12 +192,8 @@ def test_busy_state_and_conflicting_actions_disabled_while_work_runs(
 
 
 def _own_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[RevadServer]:
-    server = RevadServer(SiteConfig(root=tmp_path_factory.mktemp(name)))
-    server.start()
-    try:
+    with RevadServer(SiteConfig(root=tmp_path_factory.mktemp(name))) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
