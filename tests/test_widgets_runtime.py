@@ -320,3 +320,20 @@ def test_whoami_and_home_are_asked_once_per_client(counting_server: RevadServer)
         assert client.conn.calls["GetHome"] == 1
         for widget in widgets:
             widget.close()
+
+
+def test_closing_one_browser_leaves_the_next_one_working(einstein: CS3Client) -> None:
+    """Closing closes what the browser made, not what it shares with others (such as
+    ipyfilechooser's default layout, one object for every chooser)."""
+    first = Browser(client=einstein)
+    first.toolbar.upload.click()  # builds the panels and their local choosers
+    first.toolbar.download.click()
+    assert first.wait(60)
+    first.close()
+    second = Browser(client=einstein)
+    second.toolbar.upload.click()
+    second.toolbar.download.click()
+    assert second.upload_panel.layout.display is None
+    assert second.download_panel.layout.display is None
+    assert second.local_upload_chooser.layout.width == "500px"
+    second.close()

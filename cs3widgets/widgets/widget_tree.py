@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -9,6 +11,20 @@ import ipywidgets as w
 
 #: Modules whose widgets may hold widgets in plain attributes (not shown yet).
 _OWNERS = ("cs3widgets.", "ipyfilechooser.")
+
+
+@functools.cache
+def _shared_defaults(cls: type) -> frozenset[int]:
+    """Widgets a class takes as default arguments: one object shared by every instance.
+
+    ipyfilechooser's ``FileChooser(layout=Layout(width="500px"))`` is one: closing
+    it with one chooser would break every chooser made after.
+    """
+    try:
+        params = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return frozenset()
+    return frozenset(id(p.default) for p in params if isinstance(p.default, w.Widget))
 
 
 def _attribute_widgets(obj: Any) -> Iterator[w.Widget]:
@@ -40,14 +56,17 @@ def walk(root: w.Widget, *, owned: bool = False) -> Iterator[w.Widget]:
         if getattr(widget, "comm", None) is None and not owned:
             continue  # closed already
         yield widget
+        shared = _shared_defaults(type(widget))
+        found: list[w.Widget] = []
         for name in widget.keys:
             value = getattr(widget, name, None)
             if isinstance(value, w.Widget):
-                stack.append(value)
+                found.append(value)
             elif isinstance(value, (list, tuple)):
-                stack.extend(v for v in value if isinstance(v, w.Widget))
+                found.extend(v for v in value if isinstance(v, w.Widget))
         if owned:
-            stack.extend(_attribute_widgets(widget))
+            found.extend(_attribute_widgets(widget))
+        stack.extend(x for x in found if id(x) not in shared)
 
 
 def close_tree(widgets: Iterable[w.Widget]) -> None:
