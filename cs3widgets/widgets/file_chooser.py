@@ -34,6 +34,7 @@ from ..client.errors import CS3Error, InvalidName
 from ..client.models import Entry
 from .connecting import ClientHolder, resolve_client
 from .errors_ui import StatusBanner
+from .file_chooser_options import ChooserOptions, is_valid_filename, within
 from .formatting import esc, plain
 from .runner import Runner
 from .widget_tree import close_owned
@@ -41,16 +42,6 @@ from .widget_tree import close_owned
 #: Entries shown at most in one folder; narrow with ``filter_pattern`` beyond.
 MAX_SHOWN = 5000
 PARDIR = ".."
-
-
-def _is_valid_filename(filename: str) -> bool:
-    return PARDIR not in filename and "/" not in filename and "\x00" not in filename
-
-
-def _within(path: str, sandbox: str | None) -> bool:
-    if not sandbox or sandbox == "/":
-        return True
-    return path == sandbox or path.startswith(sandbox.rstrip("/") + "/")
 
 
 def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
@@ -61,7 +52,7 @@ def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
     return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
 
 
-class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
+class FileChooser(ChooserOptions, ClientHolder, w.VBox, w.ValueWidget):
     """Pick a CS3 file (or folder) the way ``ipyfilechooser.FileChooser`` picks a local one."""
 
     _LBL_TEMPLATE = '<span style="color:{1};">{0}</span>'
@@ -93,9 +84,9 @@ class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
         self._sandbox_path = self._normalize(sandbox_path) if sandbox_path else None
         # No path: the sandbox, else the home folder (asked on the worker thread).
         norm = self._normalize(path) if path is not None else (self._sandbox_path or "")
-        if self._sandbox_path and not _within(norm, self._sandbox_path):
+        if self._sandbox_path and not within(norm, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
-        if not _is_valid_filename(filename):
+        if not is_valid_filename(filename):
             raise InvalidFileNameError(filename)
 
         self._default_path = norm
@@ -206,7 +197,7 @@ class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
         folder. ``then_select``: apply the selection once shown. Server
         errors go to the banner.
         """
-        if path and self._sandbox_path and not _within(path, self._sandbox_path):
+        if path and self._sandbox_path and not within(path, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
         client = self.client
 
@@ -289,7 +280,7 @@ class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
         entry = self._entries.get(filename)
         if entry is not None and entry.is_dir:
             return True
-        if not _is_valid_filename(filename):
+        if not is_valid_filename(filename):
             return True
         selected = self.selected
         if selected is not None and posixpath.join(path, filename) == selected:
@@ -373,9 +364,9 @@ class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
         norm = None
         if path is not None:
             norm = self._normalize(path)
-            if self._sandbox_path and not _within(norm, self._sandbox_path):
+            if self._sandbox_path and not within(norm, self._sandbox_path):
                 raise ParentPathError(path, self._sandbox_path)
-        if filename is not None and not _is_valid_filename(filename):
+        if filename is not None and not is_valid_filename(filename):
             raise InvalidFileNameError(filename)
         self._selected_path = None
         self._selected_filename = None
@@ -394,121 +385,6 @@ class FileChooser(ClientHolder, w.VBox, w.ValueWidget):
     def refresh(self) -> None:
         """Re-read the folder shown."""
         self._set_form_values(self._current, self._filename.value)
-
-    @property
-    def show_hidden(self) -> bool:
-        """Whether dot files are listed."""
-        return self._show_hidden
-
-    @show_hidden.setter
-    def show_hidden(self, hidden: bool) -> None:
-        self._show_hidden = hidden
-        self.refresh()
-
-    @property
-    def dir_icon(self) -> str | None:
-        """The folder icon."""
-        return self._dir_icon
-
-    @dir_icon.setter
-    def dir_icon(self, dir_icon: str | None) -> None:
-        self._dir_icon = dir_icon
-        self.refresh()
-
-    @property
-    def dir_icon_append(self) -> bool:
-        """Whether the folder icon goes after the name."""
-        return self._dir_icon_append
-
-    @dir_icon_append.setter
-    def dir_icon_append(self, dir_icon_append: bool) -> None:
-        self._dir_icon_append = dir_icon_append
-        self.refresh()
-
-    @property
-    def rows(self) -> int:
-        """Rows of the listing."""
-        return self._dircontent.rows
-
-    @rows.setter
-    def rows(self, rows: int) -> None:
-        self._dircontent.rows = rows
-
-    @property
-    def title(self) -> str:
-        """The title (HTML, as in ipyfilechooser: it comes from the notebook's author)."""
-        return self._title.value
-
-    @title.setter
-    def title(self, title: str) -> None:
-        self._title.value = title
-        self._title.layout.display = "none" if title == "" else None
-
-    @property
-    def default(self) -> str:
-        """Default path joined with the default file name."""
-        return posixpath.join(self._default_path, self._default_filename)
-
-    @property
-    def default_path(self) -> str:
-        """The folder shown first."""
-        return self._default_path
-
-    @default_path.setter
-    def default_path(self, path: str) -> None:
-        norm = self._normalize(path)
-        if self._sandbox_path and not _within(norm, self._sandbox_path):
-            raise ParentPathError(path, self._sandbox_path)
-        self._default_path = norm
-        self._set_form_values(self._default_path, self._filename.value, check=True)
-
-    @property
-    def default_filename(self) -> str:
-        """The file name typed in first."""
-        return self._default_filename
-
-    @default_filename.setter
-    def default_filename(self, filename: str) -> None:
-        if not _is_valid_filename(filename):
-            raise InvalidFileNameError(filename)
-        self._default_filename = filename
-        self._set_form_values(self._current, self._default_filename)
-
-    @property
-    def sandbox_path(self) -> str | None:
-        """Browsing cannot leave this folder."""
-        return self._sandbox_path
-
-    @sandbox_path.setter
-    def sandbox_path(self, sandbox_path: str | None) -> None:
-        norm = self._normalize(sandbox_path) if sandbox_path else None
-        if norm and not _within(self._default_path, norm):
-            raise ParentPathError(self._default_path, norm)
-        self._sandbox_path = norm
-        self.reset()
-
-    @property
-    def show_only_dirs(self) -> bool:
-        """Pick folders only."""
-        return self._show_only_dirs
-
-    @show_only_dirs.setter
-    def show_only_dirs(self, show_only_dirs: bool) -> None:
-        self._show_only_dirs = show_only_dirs
-        self._filename.disabled = show_only_dirs
-        self._filename.layout.display = "none" if show_only_dirs else None
-        self._gb.layout.grid_template_areas = self._areas()
-        self.reset()
-
-    @property
-    def filter_pattern(self) -> Sequence[str] | str | None:
-        """fnmatch pattern(s) that file names must match."""
-        return self._filter_pattern
-
-    @filter_pattern.setter
-    def filter_pattern(self, filter_pattern: Sequence[str] | str | None) -> None:
-        self._filter_pattern = filter_pattern
-        self.refresh()
 
     @property
     def value(self) -> str | None:  # type: ignore[override]
