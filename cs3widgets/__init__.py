@@ -21,21 +21,9 @@ def connect(config: CS3Config | None = None, **settings: Any) -> CS3Client:
     ``password``, ``token``, ``token_file``, ``ca_file``, ``deadline`` ...).
     Authentication happens on the first call.
     """
-    cfg = config or CS3Config.load(**settings)
-    if not cfg.gateway:
-        from .client.config import ConfigError
-
-        raise ConfigError("no gateway: set CS3_GATEWAY or pass gateway='host:port'")
-    return CS3Client(
-        cfg.gateway,
-        cfg.auth_provider(),
-        tls=cfg.tls_settings(),
-        deadline=cfg.deadline,
-        config=cfg,
-    )
+    return CS3Client.from_config(config, **settings)
 
 
-# The widgets import ``connect`` from here lazily, so they come last.
 from .widgets import AccountPanel, Browser, CS3App, FileChooser, InfoPanel, ShareDialog  # noqa: E402
 
 __all__ = [

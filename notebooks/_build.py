@@ -78,6 +78,7 @@ The browser has a Python side too: `browser.path` is the folder shown (set it
 to navigate) and `browser.selected` lists what you selected.
 """),
     code("""
+browser.wait()  # the browser loads in the background; a script waits for it
 print("Showing:", browser.path)
 print("Rows:", [e.name for e in browser.entries][:10])
 print("Selected:", browser.selected)
@@ -379,6 +380,8 @@ plot = w.Image(format="png", layout=w.Layout(max_width="600px"))
     code("""
 def analyse(_button=None):
     \"\"\"Read the chosen CSV, summarise per run, save CSV + plot, share the summary.\"\"\"
+    input_chooser.wait()  # the choosers list the server in the background
+    output_chooser.wait()
     source = input_chooser.selected
     target = output_chooser.selected_path
     if not source or not target:

@@ -2,8 +2,11 @@
 
 One front-end server and one Chromium page per front end. A small notebook
 shows ``CS3App`` on a folder prepared on the live revad; the tests then click
-through it as a user would and check the server. A file whose name is an
-HTML/JS payload must show as text and run nothing: any page dialog, any
+through it as a user would and check the server. Every test starts from the
+same place (the notebook open, the browser showing that folder, nothing
+selected) through the ``app`` fixture, and navigates itself to what it
+needs, so each test passes alone (``pytest -k share``) and in any order. A
+file whose name is an HTML/JS payload must show as text and run nothing: any page dialog, any
 request for the payload's image, and any console or page error after it
 appears fails the test. Screenshots of each front end go to a temporary
 folder, and to ``docs/screenshots/<frontend>.png`` (the README shows them)
@@ -81,8 +84,8 @@ class Session:
     folder: str
     einstein: CS3Client
     revad: RevadServer
-    #: Where the page's event log stood before the payload's folder opened.
-    payload_mark: tuple[int, int, int, int] = (0, 0, 0, 0)
+    #: Whether the notebook was opened in the page yet.
+    opened: bool = False
 
     @property
     def app(self) -> Any:
@@ -103,6 +106,23 @@ class Session:
         """The button labelled exactly ``name`` (its icon's glyph is not part of the text)."""
         pattern = re.compile(r"^\s*" + re.escape(name) + r"\s*$")
         return scope.locator("button").filter(has_text=pattern)
+
+    def go(self, path: str, shows: str) -> None:
+        """Type ``path`` into the path box, press Enter, wait for the row ``shows``."""
+        path_box = self.browser.get_by_placeholder("/path/to/folder")
+        path_box.fill(path)
+        path_box.press("Enter")
+        self.page.wait_for_function(
+            "([el, want]) => el.value === want", arg=[path_box.element_handle(), path]
+        )
+        self.option(shows).wait_for()
+
+    def select_nothing(self) -> None:
+        """Clear the listing's selection, as a user's click would."""
+        self.browser.locator(".cs3w-mono select").evaluate(
+            "el => { for (const o of el.options) o.selected = false;"
+            " el.dispatchEvent(new Event('change', {bubbles: true})); }"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +176,22 @@ def session(
         einstein.close()
 
 
-def test_listing_renders_from_revad(session: Session) -> None:
+@pytest.fixture()
+def app(session: Session) -> Session:
+    """The session's page with the notebook open (once), showing its folder, nothing selected."""
+    if not session.opened:
+        open_notebook(session.page, session.server, "app.ipynb",
+                      ready=".cs3w-app .cs3w-browser", timeout=STEP / 1000)
+        session.opened = True
+        session.option("readme.txt").wait_for()
+    session.go(session.folder, shows="readme.txt")
+    session.select_nothing()
+    return session
+
+
+def test_listing_renders_from_revad(app: Session) -> None:
     """The notebook runs and the browser lists the folder's real entries."""
-    open_notebook(session.page, session.server, "app.ipynb", ready=".cs3w-app .cs3w-browser",
-                  timeout=STEP / 1000)
+    session = app
     session.option("readme.txt").wait_for()
     session.option("analysis").wait_for()
     names = {e.name for e in session.einstein.files.list(session.folder)}
@@ -170,11 +202,11 @@ def test_listing_renders_from_revad(session: Session) -> None:
     assert session.watch.dialogs == []
 
 
-def test_click_navigates_into_folder(session: Session) -> None:
+def test_click_navigates_into_folder(app: Session) -> None:
     """Selecting a folder and clicking Open shows that folder's entries."""
+    session = app
     page = session.page
     session.option("analysis").click()
-    mark = session.watch.mark()
     session.button(session.browser, "Open").click()
     session.option("runs.csv").wait_for()
     path_box = session.browser.get_by_placeholder("/path/to/folder")
@@ -183,14 +215,15 @@ def test_click_navigates_into_folder(session: Session) -> None:
         arg=[path_box.element_handle(), f"{session.folder}/analysis"],
     )
     assert session.option("readme.txt").count() == 0
-    session.payload_mark = mark
 
 
-def test_payload_name_is_text_and_runs_nothing(session: Session) -> None:
+def test_payload_name_is_text_and_runs_nothing(app: Session) -> None:
     """A file named ``<img src=… onerror=alert(1)>`` shows literally, everywhere."""
+    session = app
     page = session.page
+    mark = session.watch.mark()
+    session.go(f"{session.folder}/analysis", shows=PAYLOAD)
     row = session.option(PAYLOAD)
-    row.wait_for()
     assert PAYLOAD in row.inner_text().replace("\u00a0", " ")
     # Selecting it puts its name into the info panel's HTML (escaped there).
     row.click()
@@ -199,24 +232,25 @@ def test_payload_name_is_text_and_runs_nothing(session: Session) -> None:
     info.get_by_text(PAYLOAD).first.wait_for()
     page.wait_for_timeout(500)  # give an injected onerror handler time to fire
     assert page.locator(f"img[src*='{PAYLOAD_PROBE}']").count() == 0
-    after = session.watch.since(session.payload_mark)
+    after = session.watch.since(mark)
     assert session.watch.dialogs == [], f"a script ran: {session.watch.dialogs}"
     assert not [u for u in session.watch.requests if PAYLOAD_PROBE in u]
     assert after.console_errors == [], after.console_errors
     assert after.page_errors == [], after.page_errors
-    # Back to the folder view for the next test and the screenshot.
-    row.click()
 
 
-def test_share_dialog_shares_with_marie(session: Session, screenshot_dir: Path) -> None:
-    """The Share tab shares the current folder with marie; the server agrees."""
+
+def test_share_dialog_shares_with_marie(app: Session, screenshot_dir: Path) -> None:
+    """The Share tab shares the folder shown with marie; the server agrees."""
+    session = app
     page = session.page
-    folder = f"{session.folder}/analysis"
+    # A folder of this test's own, shared with nobody yet.
+    folder = f"{session.folder}/to-share-{uuid.uuid4().hex[:6]}"
+    session.einstein.files.mkdir(folder)
+    session.einstein.transfers.upload(b"results\n", f"{folder}/results.csv")
+    session.go(folder, shows="results.csv")
     # Nothing selected: the panels follow the folder shown.
-    session.browser.locator(".cs3w-mono select").evaluate(
-        "el => { for (const o of el.options) o.selected = false;"
-        " el.dispatchEvent(new Event('change', {bubbles: true})); }"
-    )
+    session.select_nothing()
     session.app.locator(".lm-TabBar-tab", has_text="Share").first.click()
     dialog = session.app.locator(".cs3w-share-dialog")
     dialog.locator("code", has_text=folder).wait_for()

@@ -240,6 +240,7 @@ def test_dashboard_analyses_saves_and_shares(demo_site: Any, tmp_path: Path) -> 
     nb, text = run_notebook(
         "dashboard.ipynb", kernel_env(server, tmp_path), tmp_path,
         extra_cells=[
+            "input_chooser.wait(), output_chooser.wait()  # they load in the background\n"
             "print('input:', input_chooser.selected)\n"
             "print('output:', output_chooser.selected_path)\n"
             "analyse_button.click()\n"

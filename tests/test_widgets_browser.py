@@ -102,6 +102,7 @@ def test_upload_from_file_upload_widget_and_kernel_disk(
     einstein: CS3Client, folder: str, tmp_path: Path
 ) -> None:
     b = Browser(folder, client=einstein)
+    assert b.wait(60)  # the constructor returns at once; the listing follows
     b.toolbar.upload.click()
     assert b.upload_panel.layout.display is None
 
@@ -140,6 +141,7 @@ def test_download_to_kernel_disk_and_to_the_browser(
     einstein.transfers.upload(data, f"{folder}/data.bin")
     einstein.transfers.upload(b"<b>hi</b>", f"{folder}/note <1>.html")
     b = Browser(folder, client=einstein)
+    assert b.wait(60)
     b.select([f"{folder}/data.bin"])
     b.toolbar.download.click()
     chooser = b.local_download_chooser
@@ -154,6 +156,7 @@ def test_download_to_kernel_disk_and_to_the_browser(
 
     b.select([f"{folder}/note <1>.html"])
     b.download_browser_button.click()
+    assert b.wait(60)
     link = b.download_link.value
     assert base64.b64encode(b"<b>hi</b>").decode() in link
     assert "download='note &lt;1&gt;.html'" in link
@@ -162,6 +165,7 @@ def test_download_to_kernel_disk_and_to_the_browser(
     # A folder cannot be downloaded to the browser: a message, nothing else.
     einstein.files.mkdir(f"{folder}/dir")
     b.refresh()
+    assert b.wait(60)
     b.select([f"{folder}/dir"])
     b.download_browser_button.click()
     assert b.banner.is_error and "folder" in b.banner.message.lower()

@@ -23,7 +23,7 @@ def tree(einstein: CS3Client, unique: str) -> str:
 
 
 def test_pick_a_file_like_ipyfilechooser(einstein: CS3Client, tree: str) -> None:
-    fc = FileChooser(tree, client=einstein, title="<b>Pick</b>")
+    fc = FileChooser(tree, client=einstein, threaded=False, title="<b>Pick</b>")
     picked: list[str | None] = []
     fc.register_callback(lambda chooser: picked.append(chooser.selected))
     assert fc.selected is None and fc.value is None
@@ -56,33 +56,39 @@ def test_pick_a_file_like_ipyfilechooser(einstein: CS3Client, tree: str) -> None
 
 
 def test_hidden_filter_dirs_only_and_sandbox(einstein: CS3Client, tree: str) -> None:
-    fc = FileChooser(tree, client=einstein, filter_pattern=["*.csv"])
+    fc = FileChooser(tree, client=einstein, threaded=False, filter_pattern=["*.csv"])
     fc._select.click()
     assert "notes.txt" not in fc._dircontent.options and "data.csv" in fc._dircontent.options
     fc.filter_pattern = None
     fc.show_hidden = True
     assert ".hidden" in fc._dircontent.options
 
-    dirs = FileChooser(tree, client=einstein, show_only_dirs=True)
+    dirs = FileChooser(tree, client=einstein, threaded=False, show_only_dirs=True)
     dirs._select.click()
     assert list(dirs._dircontent.options) == ["..", f"{ICON}sub"]
     dirs._select.click()
     assert dirs.selected_path == tree and dirs.selected_filename == ""
 
-    boxed = FileChooser(f"{tree}/sub", client=einstein, sandbox_path=tree)
+    boxed = FileChooser(f"{tree}/sub", client=einstein, threaded=False, sandbox_path=tree)
     boxed._select.click()
     assert boxed._pathlist.value == "/sub"  # shown relative to the sandbox
     boxed._dircontent.value = ".."
     assert boxed._pathlist.value == "/" and ".." not in boxed._dircontent.options
     with pytest.raises(ParentPathError):
-        FileChooser("/home", client=einstein, sandbox_path=tree)
+        FileChooser("/home", client=einstein, threaded=False, sandbox_path=tree)
     with pytest.raises(InvalidPathError):
-        FileChooser(f"{tree}/data.csv", client=einstein)
+        FileChooser("relative/path", client=einstein)  # malformed: refused at once
+    # Whether a path is a folder, the server says: the constructor has
+    # returned by then, so it shows in the banner.
+    not_a_folder = FileChooser(f"{tree}/data.csv", client=einstein)
+    assert not_a_folder.wait(30)
+    assert not_a_folder.banner.is_error and "data.csv" in not_a_folder.banner.message
     assert "sandbox_path" in repr(boxed)
 
 
 def test_default_selection_and_refresh(einstein: CS3Client, tree: str) -> None:
-    fc = FileChooser(tree, filename="data.csv", select_default=True, client=einstein)
+    fc = FileChooser(tree, filename="data.csv", select_default=True, client=einstein,
+                     threaded=False)
     assert fc.selected == f"{tree}/data.csv" and fc.default == f"{tree}/data.csv"
     einstein.transfers.upload(b"5", f"{tree}/new.txt")
     fc._select.click()

@@ -17,7 +17,7 @@ def test_share_with_a_remote_user(
         folder = f"/home/{unique}"
         einstein.files.mkdir(folder)
 
-        d = ShareDialog(folder, client=einstein)
+        d = ShareDialog(folder, client=einstein, threaded=False)
         assert not d.banner.is_error, d.banner.message
         assert d.ocm_enabled is True and d.ocm_section.layout.display is None
         labels = [label for label, _ in d.remote_users.options]

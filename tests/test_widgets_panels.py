@@ -16,7 +16,7 @@ def test_info_panel_fields_and_version_restore(einstein: CS3Client, unique: str)
     einstein.links.create(path, "Viewer", password="pw-for-link")
     entry = einstein.files.stat(path)
 
-    p = InfoPanel(path, client=einstein)
+    p = InfoPanel(path, client=einstein, threaded=False)
     assert not p.banner.is_error, p.banner.message
     fields = dict(p.rows())
     assert fields["Name"] == f"{unique}.txt" and fields["Path"] == path
@@ -50,7 +50,7 @@ def test_info_panel_lock_holder_and_folder(einstein: CS3Client, unique: str) -> 
     einstein.transfers.upload(b"x", path)
     lock = einstein.locks.set_lock(path)
     try:
-        p = InfoPanel(path, client=einstein)
+        p = InfoPanel(path, client=einstein, threaded=False)
         assert lock.holder and lock.holder in dict(p.rows())["Lock"]
     finally:
         einstein.locks.unlock(path, lock.lock_id)
@@ -65,7 +65,7 @@ def test_info_panel_lock_holder_and_folder(einstein: CS3Client, unique: str) -> 
 
 
 def test_account_panel(einstein: CS3Client) -> None:
-    a = AccountPanel(client=einstein)
+    a = AccountPanel(client=einstein, threaded=False)
     assert not a.banner.is_error, a.banner.message
     fields = dict(a.rows())
     assert fields["Name"] == "Albert Einstein" and fields["Username"] == "einstein"

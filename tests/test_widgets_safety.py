@@ -96,7 +96,7 @@ def test_names_with_html_are_escaped_everywhere(hostile: RevadServer) -> None:
         b.path = f"{folder}/{SCRIPT}/missing"  # an error message quoting the path
         assert b.banner.is_error
 
-        marie_account = AccountPanel(client=marie)
+        marie_account = AccountPanel(client=marie, threaded=False)
         received = Browser(client=marie, threaded=False)
         share_id = einstein.shares.list(f"{folder}/{SCRIPT}.txt")[0].id
         received.view = "received"
@@ -106,7 +106,7 @@ def test_names_with_html_are_escaped_everywhere(hostile: RevadServer) -> None:
         assert f"{SCRIPT}.txt" in row.replace("\u00a0", " ")
 
         marie.transfers.upload(b"mine", "/home/mine.txt")
-        marie_info = InfoPanel("/home/mine.txt", client=marie)
+        marie_info = InfoPanel("/home/mine.txt", client=marie, threaded=False)
         assert dict(marie_info.rows())["Owner"] == f"{MARIE} (marie)"  # plain text here
 
         values: list[str] = []
@@ -141,13 +141,13 @@ def test_no_token_or_password_in_widget_state(
     app.share.link_password.value = "link-pw-7f3a"
     app.share.link_button.click()
     assert einstein.links.list(f"{folder}/f.txt")[0].password_protected
-    dialog = ShareDialog(folder, client=einstein)
+    dialog = ShareDialog(folder, client=einstein, threaded=False)
     dialog.link_password.value = "x"  # a link that the server refuses: the box is cleared too
     dialog.link_role.value = "Uploader"
     dialog.path = f"{folder}/f.txt"
     dialog.link_button.click()
     assert dialog.link_password.value == ""
-    info = InfoPanel(f"{folder}/f.txt", client=einstein)
+    info = InfoPanel(f"{folder}/f.txt", client=einstein, threaded=False)
 
     token = einstein.conn.token()
     secrets = [token, token[:40], "relativity", "link-pw-7f3a"]

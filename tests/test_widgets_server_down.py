@@ -16,9 +16,9 @@ def test_server_stopped_then_back(own_server: RevadServer, capsys: pytest.Captur
         client.files.mkdir("/home/work")
         client.transfers.upload(b"x", "/home/work/a.txt")
         b = Browser("/home/work", client=client, threaded=False)
-        info = InfoPanel("/home/work/a.txt", client=client)
-        share = ShareDialog("/home/work", client=client)
-        account = AccountPanel(client=client)
+        info = InfoPanel("/home/work/a.txt", client=client, threaded=False)
+        share = ShareDialog("/home/work", client=client, threaded=False)
+        account = AccountPanel(client=client, threaded=False)
         assert names(b) == ["a.txt"] and not b.banner.is_error
 
         own_server.stop()

@@ -23,7 +23,8 @@ def folder(einstein: CS3Client, unique: str) -> str:
 def test_search_is_debounced_then_share_and_change_role(
     einstein: CS3Client, marie: CS3Client, folder: str
 ) -> None:
-    d = ShareDialog(folder, client=einstein, debounce=60)  # the timer never fires here
+    # threaded=False: every action is done when it returns; the timer never fires here.
+    d = ShareDialog(folder, client=einstein, threaded=False, debounce=60)
     assert not d.banner.is_error, d.banner.message
     assert "Not shared" in d.grantees.children[0].value
     calls = einstein.conn.calls["FindUsers"]
@@ -64,18 +65,17 @@ def test_search_is_debounced_then_share_and_change_role(
 
 
 def test_debounce_timer_runs_the_last_query_only(einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(folder, client=einstein, debounce=0.2)
+    d = ShareDialog(folder, client=einstein, threaded=False, debounce=0.2)
     for typed in ("r", "ri", "ric", "rich"):
         d.search.value = typed
-    timer = d._timer
-    assert timer is not None
-    timer.join(10)  # wait for the debounce timer itself, no sleep
+    assert d.searches == 0  # nothing sent while typing
+    assert d.wait(10)  # the debounce timer fires, then the one search runs
     assert d.searches == 1
     assert any("(richard)" in label for label in d.result_labels)
 
 
 def test_group_share_through_the_dialog(einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(folder, client=einstein, debounce=0)
+    d = ShareDialog(folder, client=einstein, threaded=False, debounce=0)
     d.search.value = "physics"
     assert any("physics-lovers" in label for label in d.result_labels)
     d.pick("physics-lovers")
@@ -86,7 +86,7 @@ def test_group_share_through_the_dialog(einstein: CS3Client, folder: str) -> Non
 
 
 def test_uploader_role_only_for_folders(einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(folder, client=einstein)
+    d = ShareDialog(folder, client=einstein, threaded=False)
     assert "Uploader" in [v for _, v in d.role.options]
     d.path = f"{folder}/paper.txt"
     assert "Uploader" not in [v for _, v in d.role.options]
@@ -94,7 +94,7 @@ def test_uploader_role_only_for_folders(einstein: CS3Client, folder: str) -> Non
 
 
 def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(folder, client=einstein)
+    d = ShareDialog(folder, client=einstein, threaded=False)
     d.link_role.value = "Viewer"
     d.link_password.value = "open sesame 42"  # typed into the Password box
     d.link_name.value = "for referees"
@@ -126,14 +126,14 @@ def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> N
 
 
 def test_federated_section_hidden_without_ocm(einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(folder, client=einstein)
+    d = ShareDialog(folder, client=einstein, threaded=False)
     assert d.ocm_enabled is False
     assert d.ocm_section.layout.display == "none"
     assert not d.banner.is_error
 
 
 def test_errors_show_in_the_dialog(einstein: CS3Client, folder: str) -> None:
-    d = ShareDialog(f"{folder}/missing", client=einstein)
+    d = ShareDialog(f"{folder}/missing", client=einstein, threaded=False)
     assert d.banner.is_error and "missing" in d.banner.message
     d.share_button.click()  # nothing selected: a message, no exception
     assert d.banner.is_error

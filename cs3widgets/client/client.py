@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from .auth import AuthProvider
+from .cache import ClientCache, client_cache
 from .config import CS3Config
 from .connection import DEFAULT_DEADLINE, Connection, TLSSettings
 from .files import Files
@@ -45,6 +46,32 @@ class CS3Client:
         self.ocm = OCM(self.conn)
         self.transfers = Transfers(self.conn, self.files)
 
+    @classmethod
+    def from_config(cls, config: CS3Config | None = None, **settings: object) -> CS3Client:
+        """A client configured from ``config``, or from ``settings``, env and config files.
+
+        The one place a configuration becomes a client: :func:`cs3widgets.connect`,
+        the widgets and the fsspec filesystem all come here. No call is made;
+        authentication happens on the first call.
+        """
+        cfg = config or CS3Config.load(**settings)
+        if not cfg.gateway:
+            from .config import ConfigError
+
+            raise ConfigError("no gateway: set CS3_GATEWAY or pass gateway='host:port'")
+        return cls(
+            cfg.gateway,
+            cfg.auth_provider(),
+            tls=cfg.tls_settings(),
+            deadline=cfg.deadline,
+            config=cfg,
+        )
+
+    @property
+    def cache(self) -> ClientCache:
+        """What this client remembers: who I am, my home, paths of ids, users."""
+        return client_cache(self.conn)
+
     @property
     def gateway(self) -> str:
         """The gateway address."""
@@ -56,8 +83,12 @@ class CS3Client:
         return self.conn.auth
 
     def whoami(self) -> User:
-        """The authenticated user."""
-        return self.identity.whoami()
+        """The authenticated user, asked of the server now (and remembered).
+
+        ``client.identity.whoami()`` answers from the client's cache after
+        the first call; this one always asks, e.g. to check the login works.
+        """
+        return self.identity.whoami(refresh=True)
 
     def close(self) -> None:
         """Close the gRPC channel and the HTTP connections of transfers."""

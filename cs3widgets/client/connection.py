@@ -188,14 +188,14 @@ class Connection:
         *,
         path: str | None = None,
         deadline: float | None = None,
-        raw: bool = False,
     ) -> Any:
         """Call a unary GatewayAPI method with auth; raise mapped errors.
 
-        With ``raw=True`` the response is returned whatever its status (the
-        caller inspects it); UNAUTHENTICATED is still retried once.
-        ``request`` may be a callable building the message, for requests that
-        carry the token in their body (WhoAmI): it is rebuilt for the retry.
+        The one place CS3 statuses become exceptions: callers catch the
+        mapped error (its ``code`` keeps the CS3 status code) instead of
+        inspecting statuses by hand. ``request`` may be a callable building
+        the message, for requests that carry the token in their body
+        (WhoAmI): it is rebuilt for the retry.
         """
         for attempt in (0, 1):
             md = [("x-access-token", self.token())]
@@ -211,7 +211,7 @@ class Connection:
                 if self.auth is not None:
                     self.auth.invalidate()
                 continue
-            return res if raw else check(res, path=path)
+            return check(res, path=path)
         raise Unauthenticated("the server rejected the credentials", path=path)
 
     def stream(

@@ -36,6 +36,17 @@ def resource_id(rid: Any) -> ResourceId | None:
     return ResourceId(rid.storage_id, rid.opaque_id, getattr(rid, "space_id", ""))
 
 
+def resource_id_message(rid: Any) -> Any:
+    """A CS3 ``ResourceId`` message from a :class:`ResourceId` model (or a message)."""
+    from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
+
+    return sp_res.ResourceId(
+        storage_id=rid.storage_id,
+        opaque_id=rid.opaque_id,
+        space_id=getattr(rid, "space_id", ""),
+    )
+
+
 def user(u: Any) -> User:
     """A ``identity.user.User`` as a model."""
     return User(

@@ -21,12 +21,14 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
 from . import convert, http
+from .cache import client_cache
 from .connection import Connection
 from .errors import (
     AlreadyExists,
     Conflict,
     InvalidName,
     NotFound,
+    PermissionDenied,
     ServerError,
     TransferError,
     Unimplemented,
@@ -152,8 +154,9 @@ class Files:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._home: str | None = None
-        self._username: str | None = None  # for home_path; one WhoAmI, on demand
+        # whoami, home and id -> path are kept once per client (cache.py).
+        self._identity = Identity(conn)
+        self._cache = client_cache(conn)
         # None = not known yet; False once the server answered that TouchFile
         # is not implemented (Reva's local drivers), so we stop asking.
         self._touch_native: bool | None = None
@@ -165,7 +168,15 @@ class Files:
         """Metadata of one file or folder; raises NotFound if it does not exist."""
         path = validate_path(path)
         req = sp_pb.StatRequest(ref=_ref(path), arbitrary_metadata_keys=metadata_keys or [])
-        return entry_from_info(self._conn.call("Stat", req, path=path).info)
+        entry = entry_from_info(self._conn.call("Stat", req, path=path).info)
+        if entry.id is not None:
+            self._cache.remember_path(entry.id, path)
+        return entry
+
+    def id_of(self, path: str) -> ResourceId | None:
+        """The resource id at ``path``: from the client's cache, else one Stat."""
+        known = self._cache.id_of(validate_path(path))
+        return known if known is not None else self.stat(path).id
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` exists (one Stat)."""
@@ -443,9 +454,7 @@ class Files:
     # -- recycle bin ------------------------------------------------------
     def home(self) -> str:
         """The user's home path (cached: it does not change for a login)."""
-        if self._home is None:
-            self._home = self._conn.call("GetHome", sp_pb.GetHomeRequest()).path
-        return self._home
+        return self._identity.home()
 
     def home_path(self, path: str) -> str:
         """``path`` as this user knows it: own files under the home folder.
@@ -457,9 +466,7 @@ class Files:
         """
         if not path.startswith(USERS_MOUNT + "/"):
             return path
-        if self._username is None:
-            self._username = Identity(self._conn).whoami().username
-        return home_view(path, self._username, self.home())
+        return home_view(path, self._identity.whoami().username, self.home())
 
     def stat_id(self, resource_id: Any) -> Entry:
         """Metadata of a resource by id (one Stat); own files get their home path.
@@ -470,7 +477,25 @@ class Files:
         """
         req = sp_pb.StatRequest(ref=_id_ref(resource_id))
         entry = entry_from_info(self._conn.call("Stat", req).info)
-        return dataclasses.replace(entry, path=self.home_path(entry.path))
+        entry = dataclasses.replace(entry, path=self.home_path(entry.path))
+        self._cache.remember_path(resource_id, entry.path)
+        return entry
+
+    def path_of(self, resource_id: Any) -> str:
+        """The path of a resource id: from the client's id-to-path cache, else one Stat.
+
+        Shares, links and locks all resolve ids here, so each resource costs
+        one Stat per client. "" when the resource is gone or out of reach.
+        """
+        known = self._cache.path_of(resource_id)
+        if known is not None:
+            return known
+        try:
+            return self.stat_id(resource_id).path
+        except (NotFound, PermissionDenied):
+            # Removed, or no longer shared with the caller; not cached, since
+            # a new share can make it reachable again.
+            return ""
 
     def recycle_list(self) -> list[RecycleItem]:
         """Items in the user's recycle bin, newest first."""

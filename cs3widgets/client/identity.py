@@ -10,7 +10,9 @@ from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 
 from . import convert
+from .cache import client_cache
 from .connection import Connection
+from .errors import NotFound
 from .models import Group, Quota, User
 from .wire import RawRequest, bool_field, string_field
 
@@ -43,33 +45,68 @@ class Identity:
         # Whether the server reads field 2 of Find* requests as the newer
         # ``filters`` messages; None until a search has told (see _find).
         self._server_filters: bool | None = None
+        # Shared by every Identity, Files, Shares ... of this connection.
+        self._cache = client_cache(conn)
 
-    def whoami(self) -> User:
-        """The authenticated user."""
-        res = self._conn.call("WhoAmI", lambda: gw_pb.WhoAmIRequest(token=self._conn.token()))
-        return convert.user(res.user)
+    def whoami(self, *, refresh: bool = False) -> User:
+        """The authenticated user (asked once per client; ``refresh`` asks again)."""
+        if refresh:
+            self._cache.forget_identity()
+
+        def fetch() -> User:
+            res = self._conn.call(
+                "WhoAmI", lambda: gw_pb.WhoAmIRequest(token=self._conn.token())
+            )
+            return convert.user(res.user)
+
+        me = self._cache.me(fetch)
+        self._cache.remember_users([me])
+        return me
 
     def get_user(self, username: str) -> User:
         """Look a user up by username (exact)."""
         for u in self.find_users(username):
             if u.username == username:
                 return u
-        from .errors import NotFound
-
         raise NotFound(f"no user named {username!r}")
 
     def get_user_by_id(self, idp: str, opaque_id: str) -> User:
-        """Look a user up by id."""
-        res = self._conn.call(
-            "GetUser",
-            user_pb.GetUserRequest(user_id=user_res.UserId(idp=idp, opaque_id=opaque_id)),
-        )
-        return convert.user(res.user)
+        """Look a user up by id (once per client; raises NotFound if there is none)."""
+        user = self.user_by_id(idp, opaque_id)
+        if user is None:
+            raise NotFound(f"no user with id {opaque_id!r}")
+        return user
+
+    def user_by_id(self, idp: str, opaque_id: str) -> User | None:
+        """A user by id, or None if the server knows none; cached per client.
+
+        Every widget row naming a user (grantees, owners, lock holders)
+        comes here, so a user costs one GetUser per client, not per row.
+        """
+        if not opaque_id:
+            return None
+
+        def fetch() -> User | None:
+            try:
+                res = self._conn.call(
+                    "GetUser",
+                    user_pb.GetUserRequest(
+                        user_id=user_res.UserId(idp=idp, opaque_id=opaque_id),
+                        skip_fetching_user_groups=True,
+                    ),
+                )
+            except NotFound:
+                return None
+            return convert.user(res.user)
+
+        return self._cache.user(idp, opaque_id, fetch)
 
     def find_users(self, query: str) -> list[User]:
         """Users whose username, display name or mail contains ``query``."""
         res = self._find("FindUsers", user_pb.FindUsersRequest, user_pb.FindUsersResponse, query)
-        return [convert.user(u) for u in res.users] if res else []
+        found = [convert.user(u) for u in res.users] if res else []
+        self._cache.remember_users(found)
+        return found
 
     def find_groups(self, query: str) -> list[Group]:
         """Groups whose name, display name or mail contains ``query``."""
@@ -117,8 +154,8 @@ class Identity:
         return list(res.groups)
 
     def home(self) -> str:
-        """The path of the user's home folder."""
-        return self._conn.call("GetHome", sp_pb.GetHomeRequest()).path
+        """The path of the user's home folder (asked once per client)."""
+        return self._cache.home(lambda: self._conn.call("GetHome", sp_pb.GetHomeRequest()).path)
 
     def quota(self, path: str | None = None) -> Quota:
         """Used and total bytes of the storage holding ``path`` (default: home)."""

@@ -137,7 +137,6 @@ class Locks:
         # CS3 locks. Decided once per client, so a lock-less server costs
         # one failed call per session, not per operation.
         self._native: bool | None = None
-        self._ids: dict[str, ResourceId | None] = {}
 
     @property
     def native(self) -> bool | None:
@@ -335,9 +334,7 @@ class Locks:
         recipient's share mount, and the server may keep metadata per path:
         by id every client sees the same keys, so their locks meet.
         """
-        if path not in self._ids:
-            self._ids[path] = self._files.stat(path).id
-        return self._ids[path]
+        return self._files.id_of(path)  # the client's path -> id cache, else one Stat
 
     def _md_read(self, path: str, *, include_expired: bool = False) -> list[_Attempt]:
         now = time.time()

@@ -35,7 +35,7 @@ from google.protobuf import field_mask_pb2
 
 from . import convert
 from .connection import Connection
-from .errors import NotFound, Unavailable, Unimplemented, from_status
+from .errors import NotFound, ServerError, Unavailable, Unimplemented
 from .models import Grantee, InviteToken, OCMShare, RemoteUser
 from .roles import Role, as_role, role_from_permissions, role_permissions
 
@@ -71,24 +71,18 @@ class OCM:
         client; an empty ocm*svc address makes the gateway fail to connect.
         """
         try:
-            res = self._conn.call(method, req, path=path, raw=True)
-        except (Unimplemented, Unavailable) as exc:
-            if isinstance(exc, Unavailable) and "gateway" in exc.message:
-                raise  # the gateway itself is down
-            raise OCMNotEnabled(
-                f"OCM (federated sharing) is not enabled on this site ({method})"
-            ) from None
-        code = res.status.code
-        if code == code_pb2.CODE_OK:
-            return res
-        msg = (res.status.message or "").lower()
-        if code in (code_pb2.CODE_UNIMPLEMENTED, code_pb2.CODE_UNAVAILABLE) or (
-            code == code_pb2.CODE_INTERNAL and "ocm" in msg and "client" in msg
-        ):
+            return self._conn.call(method, req, path=path)
+        except (Unimplemented, Unavailable, ServerError) as exc:
+            if isinstance(exc, Unavailable) and exc.code is None and "gateway" in exc.message:
+                raise  # the gateway itself is down (a transport error, not a status)
+            msg = exc.message.lower()
+            if isinstance(exc, ServerError) and not (
+                exc.code == code_pb2.CODE_INTERNAL and "ocm" in msg and "client" in msg
+            ):
+                raise
             raise OCMNotEnabled(
                 f"OCM (federated sharing) is not enabled on this site ({method})", path=path
-            )
-        raise from_status(res.status, path=path)
+            ) from None
 
     def _provider(self, domain: str) -> Any:
         res = self._call("GetInfoByDomain", prov_pb.GetInfoByDomainRequest(domain=domain))

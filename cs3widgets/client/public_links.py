@@ -28,6 +28,7 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
 from . import convert
+from .cache import client_cache
 from .connection import Connection
 from .errors import InvalidArgument
 from .models import PublicLink
@@ -53,7 +54,8 @@ class PublicLinks:
     def __init__(self, conn: Connection, *, public_base_url: str | None = None) -> None:
         self._conn = conn
         self.public_base_url = (public_base_url or os.environ.get(PUBLIC_URL_ENV, "")).rstrip("/")
-        self._paths: dict[tuple[str, str], str] = {}
+        # The client's id -> path map, shared with shares and locks.
+        self._cache = client_cache(conn)
 
     def url(self, token: str) -> str:
         """The web URL of a link, or "" when no public base URL is configured."""
@@ -63,17 +65,16 @@ class PublicLinks:
         res = self._conn.call(
             "Stat", sp_pb.StatRequest(ref=sp_res.Reference(path=path)), path=path
         )
-        self._paths[(res.info.id.storage_id, res.info.id.opaque_id)] = res.info.path or path
+        self._cache.remember_path(res.info.id, res.info.path or path)
         return res.info
 
     def _model(self, ps: Any, path: str = "") -> PublicLink:
         role = role_from_permissions(ps.permissions.permissions)
-        key = (ps.resource_id.storage_id, ps.resource_id.opaque_id)
         return PublicLink(
             id=ps.id.opaque_id,
             token=ps.token,
             resource_id=convert.resource_id(ps.resource_id),
-            path=path or self._paths.get(key, ""),
+            path=path or self._cache.path_of(ps.resource_id) or "",
             role=role.name,
             permissions=role.flags,
             password_protected=ps.password_protected,
@@ -127,17 +128,25 @@ class PublicLinks:
         )
         return self._model(res.share)
 
-    def list(self, path: str | None = None) -> list[PublicLink]:
-        """My public links, of ``path`` or of everything (one ``ListPublicShares``)."""
+    def list(self, path: str | None = None, *, resource_id: Any = None) -> list[PublicLink]:
+        """My public links, of ``path`` or of everything (one ``ListPublicShares``).
+
+        Pass the resource's ``resource_id`` (from an Entry) with ``path`` to
+        save the Stat that finds it.
+        """
         filters = []
         known = ""
         if path is not None:
-            info = self._stat(path)
-            known = info.path or path
+            if resource_id is None:
+                info = self._stat(path)
+                known, rid = info.path or path, info.id
+            else:
+                known = path
+                rid = convert.resource_id_message(resource_id)
             filters.append(
                 link_pb.ListPublicSharesRequest.Filter(
                     type=link_pb.ListPublicSharesRequest.Filter.TYPE_RESOURCE_ID,
-                    resource_id=info.id,
+                    resource_id=rid,
                 )
             )
         res = self._conn.call(

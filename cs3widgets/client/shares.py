@@ -4,12 +4,18 @@ Server notes (Reva v1.29, checked against a live revad):
 
 - ``ListExistingShares`` (share plus resource info in one answer) is declared
   by the gateway but not implemented: it answers an empty response whose
-  status code is ``CODE_INVALID``. :meth:`Shares.list` tries it once per
-  client and then uses ``ListShares``, which carries only resource ids. Paths
-  are then filled from what this client already knows (shares it created,
-  the ``path`` argument) and otherwise left empty, so listing N shares still
-  costs O(1) calls; :meth:`Shares.resolve_paths` stats the rest on demand
-  (one ``Stat`` per distinct resource, cached), e.g. for the visible rows.
+  status code is ``CODE_INVALID`` (Reva v3 gateways implement it). :meth:`Shares.list`
+  tries it once per client, decides from that answer (never from a version
+  number), and otherwise uses ``ListShares``, which carries only resource
+  ids. Paths are then filled from the client's id-to-path cache (shares and
+  links it created, paths it resolved before, the ``path`` argument) and
+  otherwise left empty, so listing N shares still costs O(1) calls;
+  :meth:`Shares.resolve_paths` stats the rest on demand (one ``Stat`` per
+  distinct resource, once per client), e.g. for the visible rows.
+- Grantees and owners are users by id: each costs one ``GetUser`` per
+  client (:meth:`Identity.user_by_id
+  <cs3widgets.client.identity.Identity.user_by_id>`), shared with every other
+  widget of that client.
 - A resource id resolves to its path in the all-users namespace
   (``/users/<owner>/...``); the owner's own resources are given back under
   their home (``/home/...``) by :meth:`Files.stat_id
@@ -48,7 +54,6 @@ from typing import Any
 
 from cs3.identity.group.v1beta1 import resources_pb2 as group_res
 from cs3.identity.user.v1beta1 import resources_pb2 as user_res
-from cs3.identity.user.v1beta1 import user_api_pb2 as user_pb
 from cs3.rpc.v1beta1 import code_pb2
 from cs3.sharing.collaboration.v1beta1 import collaboration_api_pb2 as co_pb
 from cs3.sharing.collaboration.v1beta1 import resources_pb2 as co_res
@@ -58,6 +63,7 @@ from cs3.types.v1beta1 import types_pb2
 from google.protobuf import field_mask_pb2
 
 from . import convert
+from .cache import client_cache
 from .connection import Connection
 from .errors import (
     AlreadyExists,
@@ -67,7 +73,6 @@ from .errors import (
     PermissionDenied,
     ServerError,
     Unimplemented,
-    from_status,
 )
 from .files import Files
 from .identity import Identity
@@ -84,10 +89,6 @@ _STATES = {
     co_res.SHARE_STATE_REJECTED: "declined",
     co_res.SHARE_STATE_INVALID: "invalid",
 }
-
-
-def _rid_key(rid: Any) -> tuple[str, str]:
-    return (rid.storage_id, rid.opaque_id)
 
 
 def _is_dir(info: Any) -> bool:
@@ -108,31 +109,27 @@ class Shares:
         # The client's Files: it caches the home and resolves ids to paths.
         self._files = files if files is not None else Files(conn)
         self._identity = Identity(conn)
+        self._cache = client_cache(conn)  # id -> path and users, per client
         self.share_folder = share_folder.strip("/")
         # None = not probed yet; the probe costs one call per client.
         self._has_list_existing: bool | None = None
-        self._paths: dict[tuple[str, str], str] = {}
-        self._users: dict[tuple[str, str], User] = {}
+
+    @property
+    def has_list_existing(self) -> bool | None:
+        """Whether the server answered ``ListExistingShares`` (None: not asked yet)."""
+        return self._has_list_existing
 
     # -- helpers ----------------------------------------------------------
     def _stat(self, path: str) -> Any:
         res = self._conn.call(
             "Stat", sp_pb.StatRequest(ref=sp_res.Reference(path=path)), path=path
         )
-        self._paths[_rid_key(res.info.id)] = self._files.home_path(res.info.path or path)
+        self._cache.remember_path(res.info.id, self._files.home_path(res.info.path or path))
         return res.info
 
     def _path_of(self, rid: Any) -> str:
-        """The path of a resource id (one Stat, cached; "" if it is out of reach)."""
-        key = _rid_key(rid)
-        if key not in self._paths:
-            try:
-                self._paths[key] = self._files.stat_id(rid).path
-            except (NotFound, PermissionDenied):
-                # Removed, or no longer shared with the caller; not cached,
-                # since a new share can make it reachable again.
-                return ""
-        return self._paths[key]
+        """The path of a resource id (the client's cache, else one Stat; "" if out of reach)."""
+        return self._files.path_of(rid)
 
     def _grantee_message(self, grantee: str | User | Group, kind: str) -> sp_res.Grantee:
         if isinstance(grantee, User):
@@ -176,23 +173,11 @@ class Shares:
         return Grantee("user", u.username, u.display_name, uid.idp, uid.opaque_id)
 
     def _user_by_id(self, uid: Any) -> User | None:
-        """A user by id, cached: listing shares for one grantee costs one lookup."""
-        key = (uid.idp, uid.opaque_id)
-        if not uid.opaque_id:
-            return None
-        if key not in self._users:
-            res = self._conn.call(
-                "GetUser",
-                user_pb.GetUserRequest(
-                    user_id=user_res.UserId(idp=uid.idp, opaque_id=uid.opaque_id),
-                    skip_fetching_user_groups=True,
-                ),
-                raw=True,
-            )
-            if res.status.code != code_pb2.CODE_OK:
-                return None
-            self._users[key] = convert.user(res.user)
-        return self._users[key]
+        """A user by id, from the client-wide cache (one GetUser per user per client)."""
+        try:
+            return self._identity.user_by_id(uid.idp, uid.opaque_id)
+        except CS3Error:
+            return None  # a name is not essential to list a share
 
     def _username(self, uid: Any) -> str:
         u = self._user_by_id(uid) if uid is not None else None
@@ -204,7 +189,7 @@ class Shares:
         return Share(
             id=s.id.opaque_id,
             resource_id=rid,
-            path=path or self._paths.get(_rid_key(s.resource_id), ""),
+            path=path or self._cache.path_of(s.resource_id) or "",
             grantee=self._grantee_model(s.grantee),
             role=role.name,
             permissions=role.flags,
@@ -221,8 +206,9 @@ class Shares:
     def _find_existing(self, info: Any, grantee: sp_res.Grantee) -> Any | None:
         """The share of ``info`` with ``grantee``, if there is one."""
         flt = co_res.Filter(type=co_res.Filter.TYPE_RESOURCE_ID, resource_id=info.id)
-        res = self._conn.call("ListShares", co_pb.ListSharesRequest(filters=[flt]), raw=True)
-        if res.status.code != code_pb2.CODE_OK:
+        try:
+            res = self._conn.call("ListShares", co_pb.ListSharesRequest(filters=[flt]))
+        except CS3Error:
             return None
         want = grantee.SerializeToString(deterministic=True)
         for s in res.shares:
@@ -293,24 +279,15 @@ class Shares:
             permissions=co_res.SharePermissions(permissions=role_permissions(role)),
             expiration=convert.to_timestamp(expiration, types_pb2.Timestamp),
         )
-        err: CS3Error | None = None
         try:
             res = self._conn.call(
-                "CreateShare",
-                co_pb.CreateShareRequest(resource_info=info, grant=grant),
-                path=path,
-                raw=True,
+                "CreateShare", co_pb.CreateShareRequest(resource_info=info, grant=grant), path=path
             )
-            if res.status.code != code_pb2.CODE_OK:
-                err = from_status(res.status, path=path)
-        except ServerError as exc:
-            # Reva v3's gateway turns the share manager's refusal into a
-            # gRPC error (UNKNOWN) instead of a status.
-            err = exc
-        if err is not None:
-            # Reva reports a duplicate share as an internal error, without
-            # saying why: look for the existing share to tell the user.
-            if isinstance(err, ServerError) and self._find_existing(info, grantee_msg):
+        except ServerError as err:
+            # Reva reports a duplicate share as an internal error without
+            # saying why (v1.29 as a status, v3 as a gRPC error; both map to
+            # ServerError): look for the existing share to tell the user.
+            if self._find_existing(info, grantee_msg):
                 raise AlreadyExists(
                     f"{path} is already shared with this {kind}", path=path
                 ) from None
@@ -355,34 +332,42 @@ class Shares:
         """Remove a share; the grantee loses access."""
         self._conn.call("RemoveShare", co_pb.RemoveShareRequest(ref=self._ref(share_id)))
 
-    def list(self, path: str | None = None) -> list[Share]:
+    def list(self, path: str | None = None, *, resource_id: Any = None) -> list[Share]:
         """Shares I made, of ``path`` or of everything.
 
         Uses ``ListExistingShares`` (resource info included) where the server
         implements it, else ``ListShares``; see the module notes for paths.
+        Pass the resource's ``resource_id`` (from an Entry) with ``path`` to
+        save the Stat that finds it.
         """
         filters = []
         known_path = ""
         if path is not None:
-            info = self._stat(path)
-            known_path = info.path or path
-            filters.append(co_res.Filter(type=co_res.Filter.TYPE_RESOURCE_ID, resource_id=info.id))
+            if resource_id is None:
+                info = self._stat(path)
+                known_path, rid = info.path or path, info.id
+            else:
+                known_path, rid = path, convert.resource_id_message(resource_id)
+                self._cache.remember_path(rid, path)
+            filters.append(co_res.Filter(type=co_res.Filter.TYPE_RESOURCE_ID, resource_id=rid))
         req = co_pb.ListSharesRequest(filters=filters)
         if self._has_list_existing is not False:
-            res = self._conn.call("ListExistingShares", req, path=path, raw=True)
-            if res.status.code == code_pb2.CODE_OK:
+            try:
+                res = self._conn.call("ListExistingShares", req, path=path)
+            except (Unimplemented, ServerError) as exc:
+                if not isinstance(exc, Unimplemented) and exc.code != code_pb2.CODE_INVALID:
+                    raise
+                # Declared but not implemented (Reva v1 answers an empty
+                # message with CODE_INVALID): use ListShares from now on.
+                self._has_list_existing = False
+            else:
                 self._has_list_existing = True
                 out = []
                 for si in res.share_infos:
                     found = self._files.home_path(si.resource_info.path)
-                    if found:
-                        self._paths[_rid_key(si.share.resource_id)] = found
+                    self._cache.remember_path(si.share.resource_id, found)
                     out.append(self._share_model(si.share, found or known_path))
                 return out
-            if res.status.code not in (code_pb2.CODE_INVALID, code_pb2.CODE_UNIMPLEMENTED):
-                raise from_status(res.status, path=path)
-            # Declared but not implemented (Reva v1 answers an empty message).
-            self._has_list_existing = False
         res = self._conn.call("ListShares", req, path=path)
         return [self._share_model(s, known_path) for s in res.shares]
 
@@ -434,31 +419,29 @@ class Shares:
 
     def get_received(self, share_id: str | Share) -> ReceivedShare:
         """One share made with me, by id, with its state."""
-        res = self._conn.call(
-            "GetReceivedShare",
-            co_pb.GetReceivedShareRequest(ref=self._ref(share_id)),
-            raw=True,
-        )
-        if res.status.code == code_pb2.CODE_INTERNAL:
+        try:
+            res = self._conn.call(
+                "GetReceivedShare", co_pb.GetReceivedShareRequest(ref=self._ref(share_id))
+            )
+        except ServerError as exc:
+            if exc.code != code_pb2.CODE_INTERNAL:
+                raise
             # Reva v1 wraps its share managers' "not found" (the only way
             # their lookup fails) as INTERNAL.
-            raise NotFound("no such received share (removed, or not shared with you)")
-        if res.status.code != code_pb2.CODE_OK:
-            raise from_status(res.status)
+            raise NotFound("no such received share (removed, or not shared with you)") from None
         return self._received_model(res.share)
 
     def _update_received(self, share_id: str | Share, rs: Any, mask: list[str]) -> ReceivedShare:
         sid = share_id.id if isinstance(share_id, Share) else share_id
         rs.share.id.opaque_id = sid
-        res = self._conn.call(
-            "UpdateReceivedShare",
-            co_pb.UpdateReceivedShareRequest(
-                share=rs, update_mask=field_mask_pb2.FieldMask(paths=mask)
-            ),
-            raw=True,
-        )
-        if res.status.code != code_pb2.CODE_OK:
-            err = from_status(res.status)
+        try:
+            res = self._conn.call(
+                "UpdateReceivedShare",
+                co_pb.UpdateReceivedShareRequest(
+                    share=rs, update_mask=field_mask_pb2.FieldMask(paths=mask)
+                ),
+            )
+        except CS3Error as err:
             if isinstance(err, ServerError) and set(mask) - {"state"}:
                 # Reva v1's share managers support only "state" and say so
                 # as INTERNAL; nothing was changed.

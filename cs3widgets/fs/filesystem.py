@@ -81,14 +81,7 @@ class CS3FileSystem(AbstractFileSystem):
         self._recipe: ClientRecipe | None = storage_options.pop("_recipe", None)
         if client is None:
             settings = {k: v for k, v in storage_options.items() if k not in _FSSPEC_OPTIONS}
-            config = CS3Config.load(**settings)
-            client = CS3Client(
-                config.gateway,
-                config.auth_provider(),
-                tls=config.tls_settings(),
-                deadline=config.deadline,
-                config=config,
-            )
+            client = CS3Client.from_config(CS3Config.load(**settings))
         self.client = client
         files = getattr(client, "files", None)
         self.files: Files = files if files is not None else Files(client.conn)

@@ -5,6 +5,7 @@ It shows when the token expires, never the token itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,6 +17,8 @@ from ..client.models import Quota, User
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, guarded, log
 from .formatting import html_table, human_size, local_time
+from .runner import Runner
+from .widget_tree import close_owned
 
 
 def auth_description(client: CS3Client) -> str:
@@ -46,8 +49,10 @@ class AccountPanel(ClientHolder, w.VBox):
     """Display name, username, mail, identity provider, groups, quota bar,
     gateway, auth mode, token expiry, and a Reconnect button."""
 
-    def __init__(self, client: CS3Client | None = None, **kwargs: Any) -> None:
+    def __init__(self, client: CS3Client | None = None, *, threaded: bool = True,
+                 runner: Runner | None = None, **kwargs: Any) -> None:
         self.banner = StatusBanner()
+        self._init_runner(runner, threaded)
         self.user: User | None = None
         self.groups: list[str] = []
         self.quota: Quota | None = None
@@ -58,7 +63,7 @@ class AccountPanel(ClientHolder, w.VBox):
         self.reconnect_button = w.Button(description="Reconnect", icon="plug",
                                          layout=w.Layout(width="9em"))
         super().__init__(**kwargs)
-        self.children = [self.banner, self.details,
+        self.children = [self.banner, self.busy, self.details,
                          w.HBox([self.quota_bar, self.quota_label],
                                 layout=w.Layout(flex_flow="row wrap", align_items="center")),
                          self.reconnect_button]
@@ -69,22 +74,35 @@ class AccountPanel(ClientHolder, w.VBox):
         self.load()
 
     @guarded
-    def load(self) -> None:
-        """(Re)read the user, groups and quota."""
+    def load(self, *, refresh: bool = False, after: Callable[[], None] | None = None) -> None:
+        """(Re)read the user, groups and quota (in the background); then ``after()``.
+
+        Who I am is cached per client; ``refresh`` asks the server again.
+        """
         client = self._require_client()
-        self.user = client.identity.whoami()
-        try:
-            self.groups = list(self.user.groups) or client.identity.groups(self.user)
-        except CS3Error as exc:
-            log.debug("account panel groups: %s", exc)
-            self.groups = []
-        try:
-            self.quota = client.identity.quota()
-        except CS3Error as exc:
-            log.debug("account panel quota: %s", exc)
-            self.quota = None
-        self._render()
-        self.banner.clear()
+
+        def work() -> tuple[User, list[str], Quota | None]:
+            user = client.identity.whoami(refresh=refresh)
+            try:
+                groups = list(user.groups) or client.identity.groups(user)
+            except CS3Error as exc:
+                log.debug("account panel groups: %s", exc)
+                groups = []
+            try:
+                quota: Quota | None = client.identity.quota()
+            except CS3Error as exc:
+                log.debug("account panel quota: %s", exc)
+                quota = None
+            return user, groups, quota
+
+        def apply(found: tuple[User, list[str], Quota | None]) -> None:
+            self.user, self.groups, self.quota = found
+            self._render()
+            self.banner.clear()
+            if after is not None:
+                after()
+
+        self._run(work, apply, key="load", disable=[self.reconnect_button])
 
     def rows(self) -> list[tuple[str, str]]:
         """The (field, value) pairs shown, as plain text."""
@@ -126,9 +144,12 @@ class AccountPanel(ClientHolder, w.VBox):
         client.conn.reconnect()
         if client.auth is not None:
             client.auth.invalidate()
-        self.load()
-        if not self.banner.is_error:
-            self.banner.success("Reconnected")
+        self.load(refresh=True, after=lambda: self.banner.success("Reconnected"))
+
+    def close(self) -> None:
+        """Close every widget of the panel and stop its work."""
+        self._close_runner()
+        close_owned(self)
 
     def __repr__(self) -> str:
         return f"AccountPanel(user={self.user.username if self.user else None!r})"

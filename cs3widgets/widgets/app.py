@@ -1,7 +1,9 @@
 """CS3App: the Browser with the info, share and account panels beside it.
 
 One widget for a cell or a Voilà dashboard. The panels follow the browser:
-selecting one item shows its details and its sharing.
+selecting one item shows its details and its sharing. The four widgets
+share one runner, and one selection makes one fetch of the resource's
+facts (:func:`~.resource_facts.fetch_facts`) that both panels show.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from .browser import Browser
 from .connecting import resolve_client
 from .errors_ui import StatusBanner
 from .info_panel import InfoPanel
+from .resource_facts import ResourceFacts, fetch_facts
+from .runner import Runner
 from .share_dialog import ShareDialog
+from .widget_tree import close_owned
 
 TABS = ("Info", "Share", "Account")
 
@@ -27,6 +32,8 @@ class CS3App(w.HBox):
     def __init__(self, path: str | None = None, client: CS3Client | None = None,
                  **kwargs: Any) -> None:
         self.banner = StatusBanner()
+        threaded = kwargs.pop("threaded", True)
+        self.runner = Runner(sync=not threaded)
         try:
             self.client: CS3Client | None = resolve_client(client)
         except Exception as exc:
@@ -34,16 +41,17 @@ class CS3App(w.HBox):
             self.banner.error(exc)
             super().__init__([self.banner], **kwargs)
             return
-        browser_kwargs = {k: kwargs.pop(k) for k in ("page_size", "threaded") if k in kwargs}
+        browser_kwargs = {k: kwargs.pop(k) for k in ("page_size",) if k in kwargs}
         # Side by side where there is room (about 3:2), stacked where there is
         # not. min_width 0: a flex item otherwise never gets narrower than its
         # content (the listing's long monospace rows) and slides under the tabs.
-        self.browser = Browser(path, client=self.client,
+        self.browser = Browser(path, client=self.client, runner=self.runner,
                                layout=w.Layout(flex="3 1 34em", min_width="0"),
                                **browser_kwargs)
-        self.info = InfoPanel(client=self.client)
-        self.share = ShareDialog(client=self.client)
-        self.account = AccountPanel(client=self.client)
+        self.info = InfoPanel(client=self.client, runner=self.runner)
+        self.share = ShareDialog(client=self.client, runner=self.runner)
+        self.info.follows_app = self.share.follows_app = True
+        self.account = AccountPanel(client=self.client, runner=self.runner)
         self.tabs = w.Tab(children=[self.info, self.share, self.account],
                           layout=w.Layout(flex="2 1 24em", min_width="0"))
         for i, title in enumerate(TABS):
@@ -64,15 +72,39 @@ class CS3App(w.HBox):
             self._follow(change["new"])
 
     def _follow(self, path: str) -> None:
-        """Point the info and share panels at ``path``."""
-        if not path:
+        """Point the info and share panels at ``path``: one fetch serves both."""
+        if not path or (self.info.path == path and self.share.path == path):
             return
-        if self.info.path != path:
-            self.info.path = path
-        if self.share.path != path:
-            self.share.path = path
+        self.info.path = path
+        self.share.path = path
+        client = self.client
+        assert client is not None
+
+        def show(facts: ResourceFacts) -> None:
+            self.info.show_facts(facts)
+            self.share.show_facts(facts)
+
+        def failed(exc: BaseException) -> None:
+            self.info.banner.error(exc)
+            self.share.banner.error(exc)
+
+        self.runner.submit(lambda: fetch_facts(client, path), show, on_error=failed,
+                           key=(id(self), "facts"), busy=self.info.busy)
 
     @property
     def selected(self) -> list[str]:
         """The browser's selection."""
         return list(self.browser.selected)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the pending work of the browser and the panels (scripts, tests)."""
+        return self.runner.wait(timeout)
+
+    def close(self) -> None:
+        """Close the browser, the panels and every widget they made."""
+        self.runner.close()
+        for part in ("browser", "info", "share", "account"):
+            widget = getattr(self, part, None)
+            if widget is not None:
+                widget.close()
+        close_owned(self)

@@ -8,9 +8,14 @@ Code written for ipyfilechooser works with a change of import::
 
 Paths are absolute CS3 paths (``/`` separated). The same exceptions as
 ipyfilechooser are raised for a path outside the sandbox
-(``ParentPathError``), a bad file name (``InvalidFileNameError``) or a path
-that is not a folder (``InvalidPathError``), so ``except`` clauses keep
-working. Server failures while browsing show in the widget's banner.
+(``ParentPathError``), a malformed path (``InvalidPathError``) or a bad file
+name (``InvalidFileNameError``), so ``except`` clauses keep working.
+
+Unlike ipyfilechooser, whose disk answers at once, the server is asked in
+the background (the widget's runner, :mod:`.runner`): the constructor
+returns at once and the listing fills in. That a path is not a folder, and
+every other server failure, shows in the widget's banner. A script calls
+:meth:`FileChooser.wait` (or passes ``threaded=False``) before reading.
 """
 
 from __future__ import annotations
@@ -27,23 +32,16 @@ from ..client import paths as cs3paths
 from ..client.client import CS3Client
 from ..client.errors import CS3Error, InvalidName
 from ..client.models import Entry
-from .connecting import resolve_client
+from .connecting import ClientHolder, resolve_client
 from .errors_ui import StatusBanner
+from .file_chooser_options import ChooserOptions, is_valid_filename, within
 from .formatting import esc, plain
+from .runner import Runner
+from .widget_tree import close_owned
 
 #: Entries shown at most in one folder; narrow with ``filter_pattern`` beyond.
 MAX_SHOWN = 5000
 PARDIR = ".."
-
-
-def _is_valid_filename(filename: str) -> bool:
-    return PARDIR not in filename and "/" not in filename and "\x00" not in filename
-
-
-def _within(path: str, sandbox: str | None) -> bool:
-    if not sandbox or sandbox == "/":
-        return True
-    return path == sandbox or path.startswith(sandbox.rstrip("/") + "/")
 
 
 def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
@@ -54,7 +52,7 @@ def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
     return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
 
 
-class FileChooser(w.VBox, w.ValueWidget):
+class FileChooser(ChooserOptions, ClientHolder, w.VBox, w.ValueWidget):
     """Pick a CS3 file (or folder) the way ``ipyfilechooser.FileChooser`` picks a local one."""
 
     _LBL_TEMPLATE = '<span style="color:{1};">{0}</span>'
@@ -76,17 +74,19 @@ class FileChooser(w.VBox, w.ValueWidget):
         sandbox_path: str | None = None,
         layout: w.Layout | None = None,
         client: CS3Client | None = None,
+        threaded: bool = True,
+        runner: Runner | None = None,
         **kwargs: Any,
     ) -> None:
         self.banner = StatusBanner()
+        self._init_runner(runner, threaded)
         self.client: CS3Client = resolve_client(client)
-        if path is None:
-            path = sandbox_path or self.client.identity.home()
         self._sandbox_path = self._normalize(sandbox_path) if sandbox_path else None
-        norm = self._normalize(path)
-        if self._sandbox_path and not _within(norm, self._sandbox_path):
+        # No path: the sandbox, else the home folder (asked on the worker thread).
+        norm = self._normalize(path) if path is not None else (self._sandbox_path or "")
+        if self._sandbox_path and not within(norm, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
-        if not _is_valid_filename(filename):
+        if not is_valid_filename(filename):
             raise InvalidFileNameError(filename)
 
         self._default_path = norm
@@ -140,11 +140,10 @@ class FileChooser(w.VBox, w.ValueWidget):
         self._select.on_click(self._on_select_click)
         self._cancel.on_click(self._on_cancel_click)
 
-        self._set_form_values(self._default_path, self._default_filename)
-        if self._select_default:
-            self._apply_selection()
-        super().__init__(children=[self.banner, self._title, self._gb, buttonbar],
+        super().__init__(children=[self.banner, self.busy, self._title, self._gb, buttonbar],
                          layout=layout or w.Layout(width="500px"), **kwargs)
+        self._set_form_values(self._default_path, self._default_filename, check=True,
+                              then_select=self._select_default)
 
     # ------------------------------------------------------------ helpers
     def _areas(self) -> str:
@@ -152,17 +151,11 @@ class FileChooser(w.VBox, w.ValueWidget):
         return f"'pathlist {second}' 'dircontent dircontent'"
 
     def _normalize(self, path: str) -> str:
-        """Validate ``path`` and check it is a folder on the server."""
+        """Validate ``path`` (syntax only; that it is a folder, the server says later)."""
         try:
-            path = cs3paths.validate_path(path)
+            return cs3paths.validate_path(path)
         except InvalidName as exc:
             raise InvalidPathError(path, exc.message) from None
-        try:
-            if not self.client.files.stat(path).is_dir:
-                raise InvalidPathError(path)
-        except CS3Error as exc:
-            raise InvalidPathError(path, str(exc)) from None
-        return path
 
     def _expand_path(self, path: str) -> str:
         """Sandbox-relative (as shown) -> absolute CS3 path."""
@@ -196,16 +189,47 @@ class FileChooser(w.VBox, w.ValueWidget):
         return name
 
     # ------------------------------------------------------------ the form
-    def _set_form_values(self, path: str, filename: str) -> None:
-        """Show folder ``path`` with ``filename`` typed in; server errors go to the banner."""
-        if self._sandbox_path and not _within(path, self._sandbox_path):
+    def _set_form_values(self, path: str, filename: str, *, check: bool = False,
+                         then_select: bool = False) -> None:
+        """List folder ``path`` in the background, then show it with ``filename`` typed in.
+
+        ``check``: the path came from the caller, so first make sure it is a
+        folder. ``then_select``: apply the selection once shown. Server
+        errors go to the banner.
+        """
+        if path and self._sandbox_path and not within(path, self._sandbox_path):
             raise ParentPathError(path, self._sandbox_path)
-        try:
-            entries = self.client.files.list(path)
-        except CS3Error as exc:
-            self._dircontent.value = None
+        client = self.client
+
+        def work() -> tuple[str, list[Entry]]:
+            where = path or client.identity.home()
+            if check:
+                try:
+                    is_dir = client.files.stat(where).is_dir
+                except CS3Error as exc:
+                    raise InvalidPathError(where, str(exc)) from None
+                if not is_dir:
+                    raise InvalidPathError(where)
+            return where, client.files.list(where)
+
+        def apply(found: tuple[str, list[Entry]]) -> None:
+            where, entries = found
+            if not path:  # the home folder, now known: it becomes the default
+                self._default_path = where
+            self._show_form(where, filename, entries)
+            if then_select:
+                self._apply_selection()
+
+        self._run(work, apply, key="form", on_error=self._show_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, (ParentPathError, InvalidFileNameError, InvalidPathError)):
+            self.banner.error(exc.message)  # our own messages: a path or a name
+        else:
             self.banner.error(exc)
-            return
+
+    def _show_form(self, path: str, filename: str, entries: list[Entry]) -> None:
+        """Show the listing of ``path`` (on the event loop)."""
         self.banner.clear()
         if self._show_only_dirs:
             filename = ""
@@ -256,7 +280,7 @@ class FileChooser(w.VBox, w.ValueWidget):
         entry = self._entries.get(filename)
         if entry is not None and entry.is_dir:
             return True
-        if not _is_valid_filename(filename):
+        if not is_valid_filename(filename):
             return True
         selected = self.selected
         if selected is not None and posixpath.join(path, filename) == selected:
@@ -289,10 +313,8 @@ class FileChooser(w.VBox, w.ValueWidget):
     def _safe(self, fn: Callable[..., None], *args: Any) -> None:
         try:
             fn(*args)
-        except (ParentPathError, InvalidFileNameError, InvalidPathError) as exc:
-            self.banner.error(exc.message)  # our own messages: a path or a name
         except Exception as exc:
-            self.banner.error(exc)
+            self._show_error(exc)
 
     def _on_select_click(self, _b: Any) -> None:
         if self._gb.layout.display == "none":
@@ -301,9 +323,9 @@ class FileChooser(w.VBox, w.ValueWidget):
         self._apply_selection()
         if self._callback is not None:
             try:
-                from .browser import _call_user_callback
+                from .browser import call_user_callback
 
-                _call_user_callback(self._callback, self)
+                call_user_callback(self._callback, self)
             except Exception as exc:
                 self.banner.error(exc)
 
@@ -342,9 +364,9 @@ class FileChooser(w.VBox, w.ValueWidget):
         norm = None
         if path is not None:
             norm = self._normalize(path)
-            if self._sandbox_path and not _within(norm, self._sandbox_path):
+            if self._sandbox_path and not within(norm, self._sandbox_path):
                 raise ParentPathError(path, self._sandbox_path)
-        if filename is not None and not _is_valid_filename(filename):
+        if filename is not None and not is_valid_filename(filename):
             raise InvalidFileNameError(filename)
         self._selected_path = None
         self._selected_filename = None
@@ -357,128 +379,12 @@ class FileChooser(w.VBox, w.ValueWidget):
             self._default_path = norm
         if filename is not None:
             self._default_filename = filename
-        self._set_form_values(self._default_path, self._default_filename)
-        if self._select_default:
-            self._apply_selection()
+        self._set_form_values(self._default_path, self._default_filename,
+                              check=norm is not None, then_select=self._select_default)
 
     def refresh(self) -> None:
         """Re-read the folder shown."""
         self._set_form_values(self._current, self._filename.value)
-
-    @property
-    def show_hidden(self) -> bool:
-        """Whether dot files are listed."""
-        return self._show_hidden
-
-    @show_hidden.setter
-    def show_hidden(self, hidden: bool) -> None:
-        self._show_hidden = hidden
-        self.refresh()
-
-    @property
-    def dir_icon(self) -> str | None:
-        """The folder icon."""
-        return self._dir_icon
-
-    @dir_icon.setter
-    def dir_icon(self, dir_icon: str | None) -> None:
-        self._dir_icon = dir_icon
-        self.refresh()
-
-    @property
-    def dir_icon_append(self) -> bool:
-        """Whether the folder icon goes after the name."""
-        return self._dir_icon_append
-
-    @dir_icon_append.setter
-    def dir_icon_append(self, dir_icon_append: bool) -> None:
-        self._dir_icon_append = dir_icon_append
-        self.refresh()
-
-    @property
-    def rows(self) -> int:
-        """Rows of the listing."""
-        return self._dircontent.rows
-
-    @rows.setter
-    def rows(self, rows: int) -> None:
-        self._dircontent.rows = rows
-
-    @property
-    def title(self) -> str:
-        """The title (HTML, as in ipyfilechooser: it comes from the notebook's author)."""
-        return self._title.value
-
-    @title.setter
-    def title(self, title: str) -> None:
-        self._title.value = title
-        self._title.layout.display = "none" if title == "" else None
-
-    @property
-    def default(self) -> str:
-        """Default path joined with the default file name."""
-        return posixpath.join(self._default_path, self._default_filename)
-
-    @property
-    def default_path(self) -> str:
-        """The folder shown first."""
-        return self._default_path
-
-    @default_path.setter
-    def default_path(self, path: str) -> None:
-        norm = self._normalize(path)
-        if self._sandbox_path and not _within(norm, self._sandbox_path):
-            raise ParentPathError(path, self._sandbox_path)
-        self._default_path = norm
-        self._set_form_values(self._default_path, self._filename.value)
-
-    @property
-    def default_filename(self) -> str:
-        """The file name typed in first."""
-        return self._default_filename
-
-    @default_filename.setter
-    def default_filename(self, filename: str) -> None:
-        if not _is_valid_filename(filename):
-            raise InvalidFileNameError(filename)
-        self._default_filename = filename
-        self._set_form_values(self._current, self._default_filename)
-
-    @property
-    def sandbox_path(self) -> str | None:
-        """Browsing cannot leave this folder."""
-        return self._sandbox_path
-
-    @sandbox_path.setter
-    def sandbox_path(self, sandbox_path: str | None) -> None:
-        norm = self._normalize(sandbox_path) if sandbox_path else None
-        if norm and not _within(self._default_path, norm):
-            raise ParentPathError(self._default_path, norm)
-        self._sandbox_path = norm
-        self.reset()
-
-    @property
-    def show_only_dirs(self) -> bool:
-        """Pick folders only."""
-        return self._show_only_dirs
-
-    @show_only_dirs.setter
-    def show_only_dirs(self, show_only_dirs: bool) -> None:
-        self._show_only_dirs = show_only_dirs
-        self._filename.disabled = show_only_dirs
-        self._filename.layout.display = "none" if show_only_dirs else None
-        self._gb.layout.grid_template_areas = self._areas()
-        self.reset()
-
-    @property
-    def filter_pattern(self) -> Sequence[str] | str | None:
-        """fnmatch pattern(s) that file names must match."""
-        return self._filter_pattern
-
-    @filter_pattern.setter
-    def filter_pattern(self, filter_pattern: Sequence[str] | str | None) -> None:
-        self._filter_pattern = filter_pattern
-        self.refresh()
 
     @property
     def value(self) -> str | None:  # type: ignore[override]
@@ -505,6 +411,11 @@ class FileChooser(w.VBox, w.ValueWidget):
     def register_callback(self, callback: Callable[..., Any]) -> None:
         """Call ``callback(chooser)`` (or ``callback()``) when a selection is made."""
         self._callback = callback
+
+    def close(self) -> None:
+        """Close every widget of the chooser and stop its work."""
+        self._close_runner()
+        close_owned(self)
 
     def get_interact_value(self) -> str | None:
         """The value passed to ``interact`` functions."""

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
-from ..client.errors import CS3Error, NotFound
 from ..client.models import Entry, Lock, PublicLink, Share, Version
 from .connecting import ClientHolder
-from .errors_ui import StatusBanner, guarded, log
+from .errors_ui import StatusBanner, guarded
 from .formatting import html_table, human_size, local_time, plain
 from .notebook_links import links_html
-from .widget_tree import close_tree
+from .resource_facts import ResourceFacts, fetch_facts
+from .runner import Runner
+from .widget_tree import close_owned, close_tree
 
 #: Versions shown with a restore button (newest first).
 MAX_VERSIONS = 50
@@ -38,7 +39,11 @@ class _VersionRow(w.HBox):
 
 class InfoPanel(ClientHolder, w.VBox):
     """Name, path, type, MIME, size, times, owner, ids, permissions, shares,
-    links, lock holder and versions (with restore) of ``path``."""
+    links, lock holder and versions (with restore) of ``path``.
+
+    It loads in the background (see :mod:`.runner`); in a script call
+    :meth:`wait` before reading :meth:`rows`.
+    """
 
     #: The file or folder described. Set it to describe another one.
     path = Unicode("", help="The resource described")
@@ -47,9 +52,11 @@ class InfoPanel(ClientHolder, w.VBox):
     #: that open them in JupyterLab and Notebook 7.
     jupyter_root = Unicode("", help="CS3 root of the Jupyter server's contents")
 
-    def __init__(self, path: str | None = None, client: CS3Client | None = None,
+    def __init__(self, path: str | None = None, client: CS3Client | None = None, *,
+                 threaded: bool = True, runner: Runner | None = None,
                  **kwargs: Any) -> None:
         self.banner = StatusBanner()
+        self._init_runner(runner, threaded)
         self.entry: Entry | None = None
         self.shares: list[Share] = []
         self.links: list[PublicLink] = []
@@ -57,17 +64,17 @@ class InfoPanel(ClientHolder, w.VBox):
         self.versions: list[Version] = []
         self.owner = ""  # the owner as shown: "Display Name (username)" when known
         self._root = ""  # where notebook links start: jupyter_root or the home
-        # Owner id -> label: a folder's files share one owner, so one lookup.
-        self._owner_labels: dict[str, str] = {}
         self.details = w.HTML()
         self.versions_box = w.VBox()
         self.refresh_button = w.Button(description="Refresh", icon="refresh",
                                        layout=w.Layout(width="8em"))
         super().__init__(**kwargs)
-        self.children = [self.banner, self.details, w.HTML("<b>Versions</b>"),
+        self.children = [self.banner, self.busy, self.details, w.HTML("<b>Versions</b>"),
                          self.versions_box, self.refresh_button]
         self.add_class("cs3w-info-panel")
         self.refresh_button.on_click(lambda _b: self.load())
+        #: Set by CS3App: it fetches the facts once for this panel and the share dialog.
+        self.follows_app = False
         if not self._connect(client):
             return
         if path:
@@ -77,73 +84,34 @@ class InfoPanel(ClientHolder, w.VBox):
 
     @observe("path")
     def _path_changed(self, change: dict) -> None:
-        self.load()
+        if not self.follows_app:
+            self.load()
 
     @guarded
-    def load(self) -> None:
-        """(Re)read everything shown."""
+    def load(self, after: Callable[[], None] | None = None) -> None:
+        """(Re)read everything shown (in the background); then ``after()``."""
         client = self._require_client()
-        if not self.path:
+        path = self.path
+        if not path:
             return
-        entry = client.files.stat(self.path)
-        self.entry = entry
-        self.shares = self._optional(lambda: client.shares.list(entry.path), [])
-        self.links = self._optional(lambda: client.links.list(entry.path), [])
-        self.lock = None if entry.is_dir else self._optional(
-            lambda: client.locks.get_lock(entry.path), None)
-        self.versions = [] if entry.is_dir else self._optional(
-            lambda: client.files.versions(entry.path), [])
-        self.owner = self._owner_label(client, entry.owner)
-        self._root = self.jupyter_root or self._optional(client.files.home, "")
+
+        def apply(facts: ResourceFacts) -> None:
+            self.show_facts(facts)
+            if after is not None:
+                after()
+
+        self._run(lambda: fetch_facts(client, path), apply, key="load")
+
+    def show_facts(self, facts: ResourceFacts) -> None:
+        """Show ``facts`` (fetched here, or by CS3App for both panels)."""
+        if facts.path != self.path:
+            return  # the panel moved on meanwhile
+        self.entry = facts.entry
+        self.shares, self.links = facts.shares, facts.links
+        self.lock, self.versions, self.owner = facts.lock, facts.versions, facts.owner
+        self._root = self.jupyter_root or facts.home
         self._render()
         self.banner.clear()
-
-    def _owner_label(self, client: CS3Client, owner_id: str) -> str:
-        """``Display Name (username)`` of the owner, whose id is all a Stat gives.
-
-        ``Entry.owner`` holds only the owner's opaque id (no identity
-        provider): ask with an empty idp first (Reva's user managers then
-        match any), then with mine (the usual case of one site). A user the
-        server cannot resolve shows as the id.
-        """
-        if not owner_id:
-            return ""
-        if owner_id in self._owner_labels:
-            return self._owner_labels[owner_id]
-        try:
-            for idp in self._owner_idps(client):
-                try:
-                    label = client.identity.get_user_by_id(idp, owner_id).label
-                except NotFound:
-                    continue
-                self._owner_labels[owner_id] = label
-                return label
-        except CS3Error as exc:
-            # Not an answer about the user (e.g. the server is busy): show
-            # the id this time and ask again on the next load.
-            log.debug("info panel: owner lookup failed: %s", exc)
-            return owner_id
-        self._owner_labels[owner_id] = owner_id  # no such user: the id it is
-        return owner_id
-
-    @staticmethod
-    def _owner_idps(client: CS3Client) -> Iterator[str]:
-        yield ""
-        try:
-            mine = client.identity.whoami().idp
-        except CS3Error:
-            return
-        if mine:
-            yield mine
-
-    @staticmethod
-    def _optional(fetch: Any, default: Any) -> Any:
-        """Secondary facts: a server that cannot say still shows the rest."""
-        try:
-            return fetch()
-        except CS3Error as exc:
-            log.debug("info panel: %s", exc)
-            return default
 
     def rows(self) -> list[tuple[str, str]]:
         """The (field, value) pairs shown, as plain text."""
@@ -195,13 +163,23 @@ class InfoPanel(ClientHolder, w.VBox):
     @guarded
     def restore_version(self, key: str) -> None:
         """Make version ``key`` the current content."""
-        self._require_client().files.restore_version(self.path, key)
-        self.load()
-        self.banner.success("Version restored")
+        client = self._require_client()
+        path = self.path
+
+        def done(_none: Any) -> None:
+            self.load(after=lambda: self.banner.success("Version restored"))
+
+        self._run(lambda: client.files.restore_version(path, key), done,
+                  disable=[r.restore for r in self.version_rows()])
 
     def version_rows(self) -> list[_VersionRow]:
         """The version rows shown (newest first)."""
         return [r for r in self.versions_box.children if isinstance(r, _VersionRow)]
+
+    def close(self) -> None:
+        """Close every widget of the panel and stop its work."""
+        self._close_runner()
+        close_owned(self)
 
     def __repr__(self) -> str:
         return f"InfoPanel(path={self.path!r})"

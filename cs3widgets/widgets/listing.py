@@ -61,8 +61,9 @@ class PagedListing(w.VBox):
         style = w.HTML(_STYLE)
         super().__init__([style, self.header, self.select, self.empty_label, pager], **kwargs)
         self.add_class("cs3w-mono")
-        self.prev_button.on_click(lambda _b: self.show_page(self.page - 1))
-        self.next_button.on_click(lambda _b: self.show_page(self.page + 1))
+        self._page_callbacks: list[Callable[[], None]] = []
+        self.prev_button.on_click(lambda _b: self._turn(self.page - 1))
+        self.next_button.on_click(lambda _b: self._turn(self.page + 1))
         self.select.observe(self._selection_changed, names="value")
         self._update_pager()
 
@@ -125,6 +126,15 @@ class PagedListing(w.VBox):
             self.select.value = ()
             self.select.options = options
         self._update_pager()
+
+    def _turn(self, page: int) -> None:
+        self.show_page(page)
+        for cb in list(self._page_callbacks):
+            cb()
+
+    def on_page(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the user turns the page (Prev/Next)."""
+        self._page_callbacks.append(callback)
 
     def _update_pager(self) -> None:
         n = len(self._items)

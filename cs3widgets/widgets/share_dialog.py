@@ -1,9 +1,11 @@
 """ShareDialog: share a file or folder with users, groups, links and other sites.
 
-The user/group search runs as you type, debounced: each keystroke restarts a
-short timer and only the last query goes to the server.
-:meth:`ShareDialog.flush_search` runs a pending search at once (tests and
-scripts call it instead of waiting).
+The user/group search runs as you type, debounced on the widget's runner
+(:meth:`Runner.later <cs3widgets.widgets.runner.Runner.later>`): each
+keystroke restarts a short timer and only the last query goes to the server.
+:meth:`ShareDialog.flush_search` sends a pending search at once. Like every
+server call of the dialog, the search runs off the main thread; a script
+calls :meth:`~ShareDialog.wait` before reading the results.
 
 Link passwords are typed into an ``ipywidgets.Password``, whose value *is*
 synced to the kernel; the dialog reads it once and resets it to ``""`` at
@@ -12,102 +14,34 @@ once, so no password stays in the widget state or the saved notebook.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Sequence
-from datetime import date, datetime
-from datetime import time as dtime
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
-from ..client.errors import CS3Error, Unimplemented
+from ..client.errors import CS3Error
 from ..client.models import Entry, Group, OCMShare, PublicLink, RemoteUser, Share, User
-from ..client.roles import FOLDER_ONLY, ROLES
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded, log
-from .formatting import esc, local_time, plain
-from .widget_tree import close_tree
+from .formatting import esc, plain
+from .resource_facts import ResourceFacts, fetch_facts, shares_and_links
+from .runner import Runner
+from .share_rows import (
+    GranteeRow,
+    LinkRow,
+    expiry_datetime,
+    full_width,
+    grow,
+    role_options,
+    wrap_row,
+)
+from .widget_tree import close_owned, close_tree
 
 #: Seconds of quiet typing before the search goes out.
 DEBOUNCE_SECONDS = 0.3
-
-
-def expiry_datetime(day: date | None) -> datetime | None:
-    """The end of ``day`` in the local time zone (links and shares expire then)."""
-    if day is None:
-        return None
-    return datetime.combine(day, dtime(23, 59, 59)).astimezone()
-
-
-def _grow(basis: str, min_width: str | None = None) -> w.Layout:
-    """A control that shares a wrapping row: starts at ``basis`` and grows/shrinks.
-
-    The dialog often sits in a narrow side panel (~450px); fixed widths
-    there are cut off, so every row wraps and its controls flex instead.
-    """
-    return w.Layout(flex=f"1 1 {basis}", width="auto", min_width=min_width or basis)
-
-
-def _full_width() -> w.Layout:
-    """The column's whole width, margins included (``100%`` plus margins would overflow)."""
-    return w.Layout(width="auto", align_self="stretch")
-
-
-def _row(children: Sequence[w.Widget], **layout: str) -> w.HBox:
-    """An HBox whose children wrap onto the next line when the panel is narrow."""
-    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap",
-                                                  align_items="center", **layout))
-
-
-def _role_options(is_dir: bool) -> list[tuple[str, str]]:
-    return [(f"{name} (folders)" if name in FOLDER_ONLY else name, name)
-            for name in ROLES if is_dir or name not in FOLDER_ONLY]
-
-
-class _GranteeRow(w.HBox):
-    """``[👤 Marie Curie (marie)] [Editor ▾] [Remove]`` for one share."""
-
-    def __init__(self, dialog: ShareDialog, share: Share, role_options: list[tuple[str, str]]):
-        self.share = share
-        # The kind as an icon (as in the search results): a narrow panel has
-        # no room for a column of "user"/"group".
-        icon = "\U0001f465" if share.grantee.kind == "group" else "\U0001f464"
-        label = plain(f"{icon} {share.grantee.label}")
-        self.name = w.Label(value=label, layout=_grow("10em"), tooltip=label)
-        options = list(role_options)
-        if share.role not in {v for _, v in options}:
-            options.append((plain(share.role), share.role))  # "Custom" or a folder-only role
-        self.role = w.Dropdown(options=options, value=share.role, layout=_grow("8em"))
-        self.expires = w.Label(value=local_time(share.expiration))
-        self.remove = w.Button(description="Remove", icon="times", layout=w.Layout(width="auto"))
-        super().__init__([self.name, self.role, self.expires, self.remove],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.role.observe(lambda c: dialog.change_role(share.id, c["new"]), names="value")
-        self.remove.on_click(lambda _b: dialog.remove_share(share.id))
-
-
-class _LinkRow(w.HBox):
-    """``[https://…/s/abc] Viewer 🔒 expires … [Delete]`` for one public link."""
-
-    def __init__(self, dialog: ShareDialog, link: PublicLink):
-        self.link = link
-        self.url = w.Text(value=link.url or link.token, layout=_grow("14em", "10em"),
-                          tooltip="Select and copy")
-        lock = " \U0001f512" if link.password_protected else ""
-        details = f"{link.role}{lock}"
-        if link.expiration:
-            details += f" \u00b7 expires {local_time(link.expiration)}"
-        if link.display_name and link.display_name != link.token:
-            # Reva v1 names an unnamed link after its token: not worth repeating.
-            details += f" \u00b7 {link.display_name}"
-        self.details = w.Label(value=plain(details))
-        self.delete = w.Button(description="Delete", icon="trash", layout=w.Layout(width="auto"))
-        super().__init__([self.url, self.details, self.delete],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.delete.on_click(lambda _b: dialog.delete_link(link.id))
 
 
 class ShareDialog(ClientHolder, w.VBox):
@@ -122,13 +56,14 @@ class ShareDialog(ClientHolder, w.VBox):
         client: CS3Client | None = None,
         *,
         debounce: float = DEBOUNCE_SECONDS,
+        threaded: bool = True,
+        runner: Runner | None = None,
         **kwargs: Any,
     ) -> None:
         self.banner = StatusBanner()
+        self._init_runner(runner, threaded)
         self.debounce = debounce
-        self._timer: threading.Timer | None = None
         self._pending_query: str | None = None
-        self._search_lock = threading.Lock()
         self._results: dict[int, User | Group] = {}
         self._remote: dict[int, RemoteUser] = {}
         self.entry: Entry | None = None
@@ -141,51 +76,51 @@ class ShareDialog(ClientHolder, w.VBox):
         self.title = w.HTML()
         # -- users and groups -------------------------------------------------
         self.search = w.Text(placeholder="Search users and groups\u2026",
-                             continuous_update=True, layout=_full_width())
-        self.results = w.Select(options=[], rows=5, layout=_full_width())
-        self.role = w.Dropdown(options=_role_options(True), value="Viewer", description="Role",
-                               layout=_grow("13em"))
-        self.expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
+                             continuous_update=True, layout=full_width())
+        self.results = w.Select(options=[], rows=5, layout=full_width())
+        self.role = w.Dropdown(options=role_options(True), value="Viewer", description="Role",
+                               layout=grow("13em"))
+        self.expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
         self.share_button = w.Button(description="Share", icon="share-alt",
                                      button_style="primary", layout=w.Layout(width="auto"))
         self.grantees = w.VBox()
         # -- public links ----------------------------------------------------
-        self.link_role = w.Dropdown(options=_role_options(True), value="Viewer",
-                                    description="Role", layout=_grow("13em"))
+        self.link_role = w.Dropdown(options=role_options(True), value="Viewer",
+                                    description="Role", layout=grow("13em"))
         self.link_password = w.Password(placeholder="optional password",
-                                        description="Password", layout=_grow("13em"))
-        self.link_expiry = w.DatePicker(description="Expires", value=None, layout=_grow("16em"))
+                                        description="Password", layout=grow("13em"))
+        self.link_expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
         self.link_name = w.Text(placeholder="optional name", description="Name",
-                                layout=_grow("13em"))
+                                layout=grow("13em"))
         self.link_button = w.Button(description="Create link", icon="link",
                                     button_style="primary", layout=w.Layout(width="auto"))
         self.link_list = w.VBox()
         # -- federated (OCM) -----------------------------------------------
         self.remote_users = w.Dropdown(options=[], description="Remote user",
-                                       layout=_grow("18em"))
+                                       layout=grow("18em"))
         self.ocm_role = w.Dropdown(options=[("Viewer", "Viewer"), ("Editor", "Editor")],
-                                   value="Viewer", description="Role", layout=_grow("13em"))
+                                   value="Viewer", description="Role", layout=grow("13em"))
         self.ocm_button = w.Button(description="Share with remote user", icon="globe",
                                    layout=w.Layout(width="auto"))
         self.ocm_list = w.VBox()
         self.ocm_section = w.VBox([
             w.HTML("<b>Other sites (federated)</b>"),
-            _row([self.remote_users, self.ocm_role, self.ocm_button]),
+            wrap_row([self.remote_users, self.ocm_role, self.ocm_button]),
             self.ocm_list,
         ], layout=w.Layout(display="none"))
 
         super().__init__(**kwargs)
         self.children = [
-            self.banner, self.title,
+            self.banner, self.busy, self.title,
             w.HTML("<b>Share with people and groups</b>"),
             self.search,
             self.results,
-            _row([self.role, self.expiry, self.share_button]),
+            wrap_row([self.role, self.expiry, self.share_button]),
             self.grantees,
             w.HTML("<b>Public links</b>"),
-            _row([self.link_role, self.link_expiry]),
-            _row([self.link_password, self.link_name]),
-            _row([self.link_button]),
+            wrap_row([self.link_role, self.link_expiry]),
+            wrap_row([self.link_password, self.link_name]),
+            wrap_row([self.link_button]),
             self.link_list,
             self.ocm_section,
         ]
@@ -194,6 +129,8 @@ class ShareDialog(ClientHolder, w.VBox):
         self.share_button.on_click(lambda _b: self.share_selected())
         self.link_button.on_click(lambda _b: self.create_link())
         self.ocm_button.on_click(lambda _b: self.share_remote())
+        #: Set by CS3App: it fetches the facts once for this dialog and the info panel.
+        self.follows_app = False
 
         if not self._connect(client):
             return
@@ -205,18 +142,26 @@ class ShareDialog(ClientHolder, w.VBox):
     # ------------------------------------------------------------ loading
     @observe("path")
     def _path_changed(self, change: dict) -> None:
-        self.load()
+        if not self.follows_app:
+            self.load()
 
     @guarded
     def load(self) -> None:
-        """(Re)read the resource, its shares, links and federated shares."""
+        """(Re)read the resource, its shares, links and federated shares (in the background)."""
         client = self._require_client()
-        if not self.path:
+        path = self.path
+        if not path:
             return
-        entry = client.files.stat(self.path)
+        self._run(lambda: fetch_facts(client, path, details=False), self.show_facts, key="load")
+
+    def show_facts(self, facts: ResourceFacts) -> None:
+        """Show ``facts`` (fetched here, or by CS3App for both panels)."""
+        if facts.path != self.path:
+            return  # the dialog moved on meanwhile
+        entry = facts.entry
         self.entry = entry
         kind = "folder" if entry.is_dir else "file"
-        options = _role_options(entry.is_dir)
+        options = role_options(entry.is_dir)
         with self.hold_sync():
             # A long path breaks anywhere rather than widening the panel.
             self.title.value = (f"<h4>Share {esc(kind)} <code style='overflow-wrap:anywhere'>"
@@ -225,102 +170,108 @@ class ShareDialog(ClientHolder, w.VBox):
             self.role.value = "Viewer"
             self.link_role.options = options
             self.link_role.value = "Viewer"
-        self._load_shares()
-        self._load_links()
-        self._load_ocm()
+        self._show_sharing(facts.shares, facts.links)
         self.banner.clear()
+        self._load_ocm()
 
-    def _load_shares(self) -> None:
-        client = self._require_client()
-        self.shares = client.shares.list(self.path)
-        options = _role_options(bool(self.entry and self.entry.is_dir))
-        old = list(self.grantees.children)
-        self.grantees.children = [_GranteeRow(self, s, options) for s in self.shares] or [
-            w.Label("Not shared with anyone yet.")]
-        _close_all(old)
+    def _show_sharing(self, shares: list[Share], links: list[PublicLink]) -> None:
+        self.shares, self.links = shares, links
+        options = role_options(bool(self.entry and self.entry.is_dir))
+        old = list(self.grantees.children) + list(self.link_list.children)
+        with self.hold_sync():
+            self.grantees.children = [GranteeRow(self, s, options) for s in shares] or [
+                w.Label("Not shared with anyone yet.")]
+            self.link_list.children = [LinkRow(self, link) for link in links] or [
+                w.Label("No public links.")]
+        close_tree(old)
 
-    def _load_links(self) -> None:
+    def _reload_sharing(self, message: str) -> None:
+        """After a change: reread the shares and links (2 calls), then say ``message``."""
         client = self._require_client()
-        self.links = client.links.list(self.path)
-        old = list(self.link_list.children)
-        self.link_list.children = [_LinkRow(self, link) for link in self.links] or [
-            w.Label("No public links.")]
-        _close_all(old)
+        entry = self.entry
+        if entry is None:
+            return
+
+        def apply(found: tuple[list[Share], list[PublicLink]]) -> None:
+            self._show_sharing(*found)
+            self.banner.success(message)
+
+        self._run(lambda: shares_and_links(client, entry), apply, key="sharing")
 
     def _load_ocm(self) -> None:
-        """Show the federated section only where the site runs OCM."""
+        """Show the federated section only where the site runs OCM (asked once per dialog)."""
         client = self._require_client()
-        try:
-            remote = client.ocm.remote_users("")
-            mine = client.ocm.list_shares()
-        except Unimplemented as exc:  # OCMNotEnabled is one
-            log.debug("no federated sharing here: %s", exc)
-            self.ocm_enabled = False
-            self.ocm_section.layout.display = "none"
+        if self.ocm_enabled is False:
             return
-        except CS3Error as exc:
-            log.debug("federated sharing unavailable: %s", exc)
-            self.ocm_enabled = False
-            self.ocm_section.layout.display = "none"
-            return
-        self.ocm_enabled = True
         rid = self.entry.id if self.entry else None
-        self.ocm_shares = [s for s in mine if rid is not None and s.resource_id is not None
-                           and s.resource_id.opaque_id == rid.opaque_id]
-        self._remote = dict(enumerate(remote))
-        old = list(self.ocm_list.children)
-        with self.hold_sync():
-            self.remote_users.options = [
-                (plain(f"{u.display_name or u.username} ({u.username}@{u.idp})"), i)
-                for i, u in self._remote.items()
-            ]
-            self.ocm_list.children = [
-                w.Label(plain(f"{s.grantee.name if s.grantee else '?'}@{s.provider} · {s.role}"))
-                for s in self.ocm_shares
-            ]
-            self.ocm_section.layout.display = None
-        _close_all(old)
+
+        def work() -> tuple[list[RemoteUser], list[OCMShare]] | None:
+            try:
+                return client.ocm.remote_users(""), client.ocm.list_shares()
+            except CS3Error as exc:  # OCMNotEnabled is one
+                log.debug("no federated sharing here: %s", exc)
+                return None
+
+        def apply(found: tuple[list[RemoteUser], list[OCMShare]] | None) -> None:
+            if found is None:
+                self.ocm_enabled = False
+                self.ocm_section.layout.display = "none"
+                return
+            remote, mine = found
+            self.ocm_enabled = True
+            self.ocm_shares = [s for s in mine if rid is not None and s.resource_id is not None
+                               and s.resource_id.opaque_id == rid.opaque_id]
+            self._remote = dict(enumerate(remote))
+            old = list(self.ocm_list.children)
+            with self.hold_sync():
+                self.remote_users.options = [
+                    (plain(f"{u.display_name or u.username} ({u.username}@{u.idp})"), i)
+                    for i, u in self._remote.items()
+                ]
+                self.ocm_list.children = [
+                    w.Label(plain(f"{s.grantee.name if s.grantee else '?'}@{s.provider}"
+                                  f" · {s.role}"))
+                    for s in self.ocm_shares
+                ]
+                self.ocm_section.layout.display = None
+            close_tree(old)
+
+        self._run(work, apply, key="ocm")
 
     # ------------------------------------------------------------ search
     def _on_search_typed(self, change: dict) -> None:
         """Restart the debounce timer on every keystroke."""
-        with self._search_lock:
-            self._pending_query = change["new"]
-            if self._timer is not None:
-                self._timer.cancel()
-            if self.debounce <= 0:
-                self._timer = None
-            else:
-                self._timer = threading.Timer(self.debounce, self.flush_search)
-                self._timer.daemon = True
-                self._timer.start()
+        self._pending_query = change["new"]
         if self.debounce <= 0:
             self.flush_search()
+        else:
+            self.runner.later(self.debounce, self.flush_search, key=(id(self), "debounce"))
 
     def flush_search(self) -> None:
-        """Run the pending search now (if any)."""
-        with self._search_lock:
-            query, self._pending_query = self._pending_query, None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+        """Send the pending search now (if any)."""
+        self.runner.flush((id(self), "debounce"))
+        query, self._pending_query = self._pending_query, None
         if query is not None:
             self.run_search(query)
 
     @guarded
     def run_search(self, query: str) -> None:
-        """Find users and groups matching ``query`` and list them."""
+        """Find users and groups matching ``query`` and list them (in the background)."""
         client = self._require_client()
         query = query.strip()
         if len(query) < 2:
             self._set_results([])
             return
         self.searches += 1
-        started = time.monotonic()
-        found: list[User | Group] = list(client.identity.find_users(query))
-        found += client.identity.find_groups(query)
-        log.debug("search %d results in %.3fs", len(found), time.monotonic() - started)
-        self._set_results(found)
+
+        def work() -> list[User | Group]:
+            started = time.monotonic()
+            found: list[User | Group] = list(client.identity.find_users(query))
+            found += client.identity.find_groups(query)
+            log.debug("search %d results in %.3fs", len(found), time.monotonic() - started)
+            return found
+
+        self._run(work, self._set_results, key="search")
 
     def _set_results(self, found: Sequence[User | Group]) -> None:
         self._results = dict(enumerate(found))
@@ -346,7 +297,12 @@ class ShareDialog(ClientHolder, w.VBox):
                 return
         raise UserInputError(f"{name} is not among the search results")
 
-    # ------------------------------------------------------------ shares
+    # ------------------------------------------------------------ changes
+    def _change(self, work: Callable[[], Any], message: Callable[[Any], str]) -> None:
+        """Run a change on the server, then reload the shares and links and say what happened."""
+        buttons = [self.share_button, self.link_button, self.ocm_button]
+        self._run(work, lambda result: self._reload_sharing(message(result)), disable=buttons)
+
     @guarded
     def share_selected(self) -> None:
         """Share with the selected search result, using the chosen role and expiry."""
@@ -357,10 +313,9 @@ class ShareDialog(ClientHolder, w.VBox):
             raise UserInputError("Search for a user or group and select one first")
         grantee = self._results[self.results.value]
         kind = "user" if isinstance(grantee, User) else "group"
-        client.shares.create(self.path, grantee, self.role.value,
-                             expiry_datetime(self.expiry.value), kind=kind)
-        self._load_shares()
-        self.banner.success(f"Shared with {grantee.label} as {self.role.value}")
+        path, role, expiry = self.path, self.role.value, expiry_datetime(self.expiry.value)
+        self._change(lambda: client.shares.create(path, grantee, role, expiry, kind=kind),
+                     lambda _s: f"Shared with {grantee.label} as {role}")
 
     @guarded
     def change_role(self, share_id: str, role: str) -> None:
@@ -369,21 +324,19 @@ class ShareDialog(ClientHolder, w.VBox):
         current = next((s for s in self.shares if s.id == share_id), None)
         if current is not None and current.role == role:
             return
-        client.shares.update(share_id, role=role)
-        self._load_shares()
-        self.banner.success(f"Role changed to {role}")
+        self._change(lambda: client.shares.update(share_id, role=role),
+                     lambda _s: f"Role changed to {role}")
 
     @guarded
     def remove_share(self, share_id: str) -> None:
         """Remove a share; its grantee loses access."""
-        self._require_client().shares.remove(share_id)
-        self._load_shares()
-        self.banner.success("Share removed")
+        client = self._require_client()
+        self._change(lambda: client.shares.remove(share_id), lambda _n: "Share removed")
 
-    def grantee_row(self, name: str) -> _GranteeRow:
+    def grantee_row(self, name: str) -> GranteeRow:
         """The row of grantee ``name`` (user name or group name)."""
         for row in self.grantees.children:
-            if isinstance(row, _GranteeRow) and row.share.grantee.name == name:
+            if isinstance(row, GranteeRow) and row.share.grantee.name == name:
                 return row
         raise KeyError(name)
 
@@ -393,30 +346,30 @@ class ShareDialog(ClientHolder, w.VBox):
         """Create a public link with the chosen role, password, expiry and name.
 
         The password field is emptied before anything else happens, so its
-        value is in the widget state for no longer than this call.
+        value is in the widget state for no longer than this call; the
+        password lives on only in the work's closure until it is sent.
         """
         password = self.link_password.value
         self.link_password.value = ""
         client = self._require_client()
         if not self.path:
             raise UserInputError("No file or folder to share")
-        link = client.links.create(
-            self.path, self.link_role.value, password=password or None,
-            expiration=expiry_datetime(self.link_expiry.value),
-            display_name=self.link_name.value.strip() or None,
-        )
-        del password
+        path, role = self.path, self.link_role.value
+        expiration = expiry_datetime(self.link_expiry.value)
+        name = self.link_name.value.strip() or None
         self.link_name.value = ""
-        self._load_links()
-        lock = " with a password" if link.password_protected else ""
-        self.banner.success(f"Public link created{lock}")
+        self._change(
+            lambda: client.links.create(path, role, password=password or None,
+                                        expiration=expiration, display_name=name),
+            lambda link: "Public link created"
+            + (" with a password" if link.password_protected else ""),
+        )
 
     @guarded
     def delete_link(self, link_id: str) -> None:
         """Delete a public link."""
-        self._require_client().links.remove(link_id)
-        self._load_links()
-        self.banner.success("Public link deleted")
+        client = self._require_client()
+        self._change(lambda: client.links.remove(link_id), lambda _n: "Public link deleted")
 
     # ------------------------------------------------------------ federated
     @guarded
@@ -426,19 +379,16 @@ class ShareDialog(ClientHolder, w.VBox):
         if self.remote_users.value is None:
             raise UserInputError("Choose a remote user (exchange an invitation first)")
         user = self._remote[self.remote_users.value]
-        client.ocm.share(self.path, user, self.ocm_role.value)
-        self._load_ocm()
-        self.banner.success(f"Shared with {user.display_name or user.username}@{user.idp}")
+        path, role = self.path, self.ocm_role.value
+
+        def done(_share: Any) -> None:
+            self._load_ocm()
+            self.banner.success(f"Shared with {user.display_name or user.username}@{user.idp}")
+
+        self._run(lambda: client.ocm.share(path, user, role), done,
+                  disable=[self.ocm_button])
 
     def close(self) -> None:
-        """Stop a pending search timer, then close the widget."""
-        with self._search_lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-        super().close()
-
-
-def _close_all(widgets: Sequence[w.Widget]) -> None:
-    """Close replaced rows (children, layouts and styles too) so their models are freed."""
-    close_tree(widgets)
+        """Stop pending work (and the search timer), then close every widget of the dialog."""
+        self._close_runner()
+        close_owned(self)

@@ -3,13 +3,15 @@
 The service layer calls ``progress(done, total)`` from the transfer thread,
 possibly thousands of times; :class:`TransferProgress` updates its widgets at
 most every ``min_interval`` seconds (and always at the end), each update one
-batched message.
+batched message, handed to ``post`` (the runner's: it runs on the event
+loop, the thread that owns the widgets).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -20,7 +22,10 @@ from .formatting import esc, human_rate, human_size
 class TransferProgress(w.HBox):
     """One transfer: ``[name] [=====    ] 1.2 MB / 4.0 MB (30%) 2.1 MB/s``."""
 
-    def __init__(self, min_interval: float = 0.2, **kwargs: Any) -> None:
+    def __init__(self, min_interval: float = 0.2,
+                 post: Callable[[Callable[[], None]], None] | None = None,
+                 **kwargs: Any) -> None:
+        self._post = post or (lambda fn: fn())
         self.title = w.HTML(layout=w.Layout(width="16em", overflow="hidden"))
         self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="14em"))
         self.detail = w.HTML()
@@ -67,7 +72,7 @@ class TransferProgress(w.HBox):
             if not final and now - self._last_update < self.min_interval:
                 return
             self._last_update = now
-        self._render()
+        self._post(self._render)
 
     def _render(self) -> None:
         total = self.total
@@ -97,8 +102,11 @@ class TransferProgress(w.HBox):
 class TransferList(w.VBox):
     """The last few transfers; rows are reused, oldest first out."""
 
-    def __init__(self, keep: int = 4, **kwargs: Any) -> None:
+    def __init__(self, keep: int = 4,
+                 post: Callable[[Callable[[], None]], None] | None = None,
+                 **kwargs: Any) -> None:
         self.keep = keep
+        self._post = post
         self._rows: list[TransferProgress] = []
         super().__init__([], **kwargs)
 
@@ -109,7 +117,7 @@ class TransferList(w.VBox):
             row = idle[0]
             self._rows.remove(row)
         else:
-            row = TransferProgress()
+            row = TransferProgress(post=self._post)
         row.reset(direction, name)
         self._rows.append(row)
         self.children = tuple(self._rows)

@@ -1,0 +1,15 @@
+"""The file Browser, one module per concern.
+
+- :mod:`.widget`: the :class:`Browser` itself (views, navigation, selection);
+- :mod:`.view` and :mod:`.views`: the seam each view fills in, and the list of views;
+- one module per view: :mod:`.my_files`, :mod:`.shared_with_me`,
+  :mod:`.shared_by_me`, :mod:`.public_links`, :mod:`.trash`;
+- :mod:`.view_actions` (the view buttons) and :mod:`.view_commands` (what they do);
+- :mod:`.file_actions`: new folder, rename, move, delete;
+- :mod:`.transfers` and :mod:`.transfer_panels`: uploads and downloads.
+"""
+
+from .transfers import BROWSER_DOWNLOAD_LIMIT
+from .widget import Browser, call_user_callback
+
+__all__ = ["BROWSER_DOWNLOAD_LIMIT", "Browser", "call_user_callback"]

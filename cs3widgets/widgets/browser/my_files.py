@@ -1,0 +1,145 @@
+"""My files: the entries of one folder, folders first, with share and link markers."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from ...client import paths as cs3paths
+from ...client.client import CS3Client
+from ...client.errors import CS3Error
+from ...client.models import Entry
+from ..errors_ui import UserInputError, log
+from ..formatting import LINK_ICON, SHARED_ICON, human_size, local_time, plain
+from ..formatting import icon_for as entry_icon
+from ..listing import columns
+from .view import View, matches
+
+SORT_KEYS = ("name", "size", "modified")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+FILES_HEADER = columns(
+    ("", 2, "left"), ("Name", 40, "left"), ("Size", 10, "right"),
+    ("Modified", 16, "left"), ("Shared", 6, "left"),
+)
+
+
+def _aware(when: datetime | None) -> datetime:
+    if when is None:
+        return _EPOCH
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def arrange(
+    entries: Iterable[Entry],
+    *,
+    sort_by: str = "name",
+    descending: bool = False,
+    pattern: str = "",
+    show_hidden: bool = False,
+) -> list[Entry]:
+    """Filter and sort a folder's entries; folders always come first."""
+    if sort_by not in SORT_KEYS:
+        raise ValueError(f"sort_by must be one of {SORT_KEYS}")
+    kept = [e for e in entries if (show_hidden or not e.hidden) and matches(e.name, pattern)]
+    if sort_by == "size":
+        kept.sort(key=lambda e: (e.size, e.name.casefold()), reverse=descending)
+    elif sort_by == "modified":
+        kept.sort(key=lambda e: (_aware(e.mtime), e.name.casefold()), reverse=descending)
+    else:
+        kept.sort(key=lambda e: (e.name.casefold(), e.name), reverse=descending)
+    # A stable sort on "is a file" keeps the order inside each group.
+    kept.sort(key=lambda e: not e.is_dir)
+    return kept
+
+
+def entry_label(entry: Entry, shared: bool = False, linked: bool = False) -> str:
+    """``📁 name   12.0 KB  2024-05-01 10:00  👥🔗``."""
+    markers = (SHARED_ICON if shared else "") + (LINK_ICON if linked else "")
+    return columns(
+        (entry_icon(entry), 2, "left"),
+        (plain(entry.name), 40, "left"),
+        ("" if entry.is_dir else human_size(entry.size), 10, "right"),
+        (local_time(entry.mtime), 16, "left"),
+        (markers, 6, "left"),
+    )
+
+
+def ids_of(resource_id: Any, path: str) -> set[Any]:
+    """Keys that identify a resource: its (storage, opaque) id and its path."""
+    keys: set[Any] = set()
+    if resource_id is not None and getattr(resource_id, "opaque_id", ""):
+        keys.add((resource_id.storage_id, resource_id.opaque_id))
+    if path:
+        keys.add(posixpath.normpath(path))
+    return keys
+
+
+@dataclass
+class Folder:
+    """One folder's answer: its entries and which of them I shared or linked."""
+
+    path: str
+    entries: list[Entry]
+    shared: set[Any] = field(default_factory=set)
+    linked: set[Any] = field(default_factory=set)
+
+
+def load_folder(client: CS3Client, path: str) -> Folder:
+    """List ``path`` and the share/link markers (3 calls, whatever the folder's size)."""
+    path = cs3paths.validate_path(path)
+    entries = client.files.list(path)
+    folder = Folder(path, entries)
+    try:
+        for s in client.shares.list():
+            folder.shared.update(ids_of(s.resource_id, s.path))
+        for link in client.links.list():
+            folder.linked.update(ids_of(link.resource_id, link.path))
+    except CS3Error as exc:
+        # Markers are a nicety: a server without sharing still browses.
+        log.debug("could not load share markers: %s", exc)
+    return folder
+
+
+class MyFilesView(View):
+    """The folder shown by ``Browser.path``."""
+
+    name: ClassVar[str] = "files"
+    title: ClassVar[str] = "My files"
+    header: ClassVar[str] = FILES_HEADER
+    empty_text: ClassVar[str] = "(empty folder)"
+    shows_folder: ClassVar[bool] = True
+    item_type: ClassVar[type] = Entry
+
+    def __init__(self) -> None:
+        self.shared: set[Any] = set()
+        self.linked: set[Any] = set()
+
+    def load(self, client: CS3Client, path: str) -> Folder:  # type: ignore[override]
+        return load_folder(client, path or client.identity.home())
+
+    def key(self, item: Entry) -> Hashable:
+        return item.path
+
+    def label(self, item: Entry) -> str:
+        ids = ids_of(item.id, item.path)
+        return entry_label(item, bool(ids & self.shared), bool(ids & self.linked))
+
+    def arrange(self, items: Sequence[Any], *, pattern: str = "", state: str = "all",
+                sort_by: str = "name", descending: bool = False,
+                show_hidden: bool = False) -> list[Any]:
+        return arrange(items, sort_by=sort_by, descending=descending, pattern=pattern,
+                       show_hidden=show_hidden)
+
+    def open_target(self, client: CS3Client, item: Entry) -> str:
+        if not item.is_dir:
+            raise UserInputError(f"{item.name} is a file; use Download to get it")
+        return item.path
+
+
+__all__ = ["FILES_HEADER", "SORT_KEYS", "Folder", "MyFilesView", "arrange", "entry_label",
+           "ids_of", "load_folder"]

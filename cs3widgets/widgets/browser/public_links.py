@@ -1,0 +1,66 @@
+"""Public links: the links I made, to show their URL or delete them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from ...client.client import CS3Client
+from ...client.models import PublicLink
+from ..formatting import local_time, plain
+from ..listing import columns
+from .shared_by_me import lacks_path, open_shared_resource
+from .view import View, ViewAction
+
+LINKS_HEADER = columns(
+    ("Path", 36, "left"), ("Role", 9, "left"), ("Pwd", 3, "left"),
+    ("Expires", 16, "left"), ("Name", 20, "left"),
+)
+
+
+def link_label(link: PublicLink) -> str:
+    """``/home/data   Viewer  🔒  2025-01-01 00:00  my link``."""
+    return columns(
+        (plain(link.path or link.id), 36, "left"),
+        (plain(link.role), 9, "left"),
+        ("\U0001f512" if link.password_protected else "", 3, "left"),
+        (local_time(link.expiration), 16, "left"),
+        (plain(link.display_name if link.display_name != link.token else ""), 20, "left"),
+    )
+
+
+class PublicLinksView(View):
+    """My public links (one ListPublicShares)."""
+
+    name: ClassVar[str] = "links"
+    title: ClassVar[str] = "Public links"
+    header: ClassVar[str] = LINKS_HEADER
+    item_type: ClassVar[type] = PublicLink
+    actions: ClassVar[tuple[ViewAction, ...]] = (
+        # Show URL needs no server: the Browser handles it (show_link_url).
+        ViewAction("show_url", "Show URL", "link"),
+        ViewAction("delete_link", "Delete link", "trash",
+                   run=lambda c, link_id: c.links.remove(link_id), done="Deleted {n} link(s)",
+                   confirm="Delete {n} public link(s)? They stop working.",
+                   confirm_label="Delete"),
+    )
+
+    def load(self, client: CS3Client, path: str) -> list[PublicLink]:
+        return client.links.list()
+
+    def incomplete(self, item: PublicLink) -> bool:
+        return lacks_path(item)
+
+    def complete(self, client: CS3Client, items: list[PublicLink]) -> list[PublicLink]:
+        # The links' resources, by id: the client's id-to-path cache, else one Stat each.
+        return [replace(x, path=client.files.path_of(x.resource_id)) if lacks_path(x) else x
+                for x in items]
+
+    def label(self, item: PublicLink) -> str:
+        return link_label(item)
+
+    def open_target(self, client: CS3Client, item: PublicLink) -> str:
+        return open_shared_resource(client, item)
+
+
+__all__ = ["LINKS_HEADER", "PublicLinksView", "link_label"]

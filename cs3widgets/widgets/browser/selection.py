@@ -1,0 +1,87 @@
+"""The Browser's selection: the ``selected`` trait, the listing's rows and user callbacks."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from ...client.models import Entry
+from ..errors_ui import UserInputError
+
+
+def call_user_callback(fn: Callable[..., Any], widget: Any) -> None:
+    """Call ``fn(widget)``, or ``fn()`` when it takes no argument (as ipyfilechooser)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+        takes_arg = any(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+            for p in params
+        )
+    except (TypeError, ValueError):
+        takes_arg = True
+    if takes_arg:
+        fn(widget)
+    else:
+        fn()
+
+
+class Selection:
+    """Mixin of :class:`~.widget.Browser`: what is selected, kept in step both ways."""
+
+    # Provided by the Browser.
+    selected: list[str]
+    listing: Any
+    banner: Any
+    current_view: Any
+    view: str
+    _items: dict[str, Sequence[Any]]
+    _by_path: dict[str, Entry]
+    _callbacks: list[Callable[..., Any]]
+
+    def _sync_selected(self) -> None:
+        keys = self.listing.selected_keys
+        new = [str(k) for k in keys] if self.current_view.shows_folder else []
+        if new != self.selected:
+            self.selected = new
+
+    def _on_selected(self, change: dict) -> None:
+        if self.current_view.shows_folder:
+            wanted = list(change["new"])
+            if wanted != [str(k) for k in self.listing.selected_keys]:
+                self.listing.select_keys(wanted)
+        for cb in list(self._callbacks):
+            try:
+                call_user_callback(cb, self)
+            except Exception as exc:
+                self.banner.error(exc)
+
+    def select(self, paths: Sequence[str]) -> None:
+        """Select ``paths`` (the ones on the current page)."""
+        self.listing.select_keys(list(paths))
+
+    def _selected_entries(self, at_least: int = 1, at_most: int | None = None) -> list[Entry]:
+        if not self.current_view.shows_folder:
+            raise UserInputError("This action works in the My files view")
+        chosen = [self._by_path[p] for p in self.selected if p in self._by_path]
+        if len(chosen) < at_least:
+            raise UserInputError("Select an item first" if at_least == 1 else
+                                 f"Select at least {at_least} items")
+        if at_most is not None and len(chosen) > at_most:
+            raise UserInputError("Select exactly one item")
+        return chosen
+
+    def _keyed(self) -> dict[Hashable, Any]:
+        """The current view's rows by key."""
+        view = self.current_view
+        return {view.key(it): it for it in self._items[view.name]}
+
+    def _selected_keys(self) -> list[Hashable]:
+        keyed = self._keyed()
+        chosen = [k for k in self.listing.selected_keys if k in keyed]
+        if not chosen:
+            raise UserInputError("Select an item first")
+        return chosen
+
+
+__all__ = ["Selection", "call_user_callback"]

@@ -1,0 +1,71 @@
+"""Shared with me: shares others made with me, to accept or decline."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any, ClassVar
+
+from ...client.client import CS3Client
+from ...client.models import ReceivedShare
+from ..errors_ui import UserInputError
+from ..formatting import plain
+from ..listing import columns
+from .view import View, ViewAction, matches
+
+RECEIVED_STATES = ("all", "pending", "accepted", "declined")
+
+RECEIVED_HEADER = columns(
+    ("State", 9, "left"), ("Name", 32, "left"), ("Owner", 20, "left"), ("Role", 9, "left"),
+)
+
+
+def received_label(rs: ReceivedShare) -> str:
+    """``pending   results          einstein   Viewer``."""
+    name = rs.name or rs.share.path or rs.share.id
+    return columns(
+        (rs.state, 9, "left"), (plain(name), 32, "left"),
+        (plain(rs.share.owner or rs.share.creator), 20, "left"), (plain(rs.share.role), 9, "left"),
+    )
+
+
+class SharedWithMeView(View):
+    """Received shares in every state, with Accept and Decline."""
+
+    name: ClassVar[str] = "received"
+    title: ClassVar[str] = "Shared with me"
+    header: ClassVar[str] = RECEIVED_HEADER
+    has_states: ClassVar[bool] = True
+    item_type: ClassVar[type] = ReceivedShare
+    actions: ClassVar[tuple[ViewAction, ...]] = (
+        ViewAction("accept", "Accept", "check", style="success",
+                   run=lambda c, share_id: c.shares.accept(share_id),
+                   done="Accepted {n} share(s)"),
+        ViewAction("decline", "Decline", "times",
+                   run=lambda c, share_id: c.shares.decline(share_id),
+                   done="Declined {n} share(s)"),
+    )
+
+    def load(self, client: CS3Client, path: str) -> list[ReceivedShare]:
+        return client.shares.received()
+
+    def key(self, item: ReceivedShare) -> Hashable:
+        return item.share.id
+
+    def label(self, item: ReceivedShare) -> str:
+        return received_label(item)
+
+    def name_of(self, item: ReceivedShare) -> str:
+        return item.name or item.share.path
+
+    def arrange(self, items: Sequence[Any], *, pattern: str = "", state: str = "all",
+                **_ignored: Any) -> list[Any]:
+        return [rs for rs in items
+                if (state == "all" or rs.state == state) and matches(self.name_of(rs), pattern)]
+
+    def open_target(self, client: CS3Client, item: ReceivedShare) -> str:
+        if item.state != "accepted" or not item.path:
+            raise UserInputError("Accept the share first, then open it")
+        return item.path
+
+
+__all__ = ["RECEIVED_HEADER", "RECEIVED_STATES", "SharedWithMeView", "received_label"]

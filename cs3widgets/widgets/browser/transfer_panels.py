@@ -1,0 +1,110 @@
+"""The Browser's upload and download panels (hidden until their toolbar button is clicked).
+
+The panels hold only widgets; what their buttons do is in :mod:`.transfers`.
+The local-disk pickers (``ipyfilechooser.FileChooser``) list the kernel's
+disk, so they are made the first time a panel opens.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import ipywidgets as w
+
+
+class _Panel(w.VBox):
+    """A hidden box that builds its contents on first :meth:`toggle`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(layout=w.Layout(display="none"), **kwargs)
+
+    def build(self) -> None:
+        """Fill in the children (subclasses)."""
+        raise NotImplementedError
+
+    def toggle(self) -> None:
+        """Show the panel (building it the first time) or hide it."""
+        if self.layout.display == "none":
+            if not self.children:
+                self.build()
+            self.layout.display = None
+        else:
+            self.hide()
+
+    def show(self) -> None:
+        """Show the panel."""
+        if self.layout.display == "none":
+            self.toggle()
+
+    def hide(self) -> None:
+        """Hide the panel."""
+        self.layout.display = "none"
+
+
+class UploadPanel(_Panel):
+    """Upload into the folder shown: from the user's computer or the kernel's disk."""
+
+    def __init__(self, browser: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.file_upload = w.FileUpload(multiple=True, description="From your computer")
+        self.upload_local_button = w.Button(description="Upload from kernel disk", icon="upload")
+        self._chooser: Any = None
+        self.file_upload.observe(lambda c: browser._on_file_upload(c), names="value")
+        self.upload_local_button.on_click(lambda _b: browser._upload_local_selected())
+
+    @property
+    def chooser(self) -> Any:
+        """The ``ipyfilechooser.FileChooser`` for a file on the kernel's disk (made on use)."""
+        if self._chooser is None:
+            from ipyfilechooser import FileChooser as LocalChooser
+
+            self._chooser = LocalChooser(os.getcwd(), title="", select_desc="Pick")
+        return self._chooser
+
+    def build(self) -> None:
+        self.children = [
+            w.HTML("<b>Upload into the current folder</b>"),
+            self.file_upload,
+            w.HTML("or pick a file on the kernel's disk:"),
+            self.chooser,
+            self.upload_local_button,
+        ]
+
+
+class DownloadPanel(_Panel):
+    """Download the selection: to the kernel's disk, or to the user's computer."""
+
+    def __init__(self, browser: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.download_local_button = w.Button(description="Download to kernel disk",
+                                              icon="download")
+        self.download_browser_button = w.Button(description="Download to your computer",
+                                                icon="download")
+        self.download_link = w.HTML()
+        self._chooser: Any = None
+        self.download_local_button.on_click(lambda _b: browser._download_local_selected())
+        self.download_browser_button.on_click(lambda _b: browser.prepare_browser_download())
+
+    @property
+    def chooser(self) -> Any:
+        """The ``ipyfilechooser.FileChooser`` for a destination folder (made on use)."""
+        if self._chooser is None:
+            from ipyfilechooser import FileChooser as LocalChooser
+
+            self._chooser = LocalChooser(os.getcwd(), show_only_dirs=True,
+                                         select_desc="Pick folder")
+        return self._chooser
+
+    def build(self) -> None:
+        self.children = [
+            w.HTML("<b>Download the selected files</b>"),
+            w.HTML("to a folder on the kernel's disk:"),
+            self.chooser,
+            self.download_local_button,
+            self.download_browser_button,
+            self.download_link,
+        ]
+
+
+__all__ = ["DownloadPanel", "UploadPanel"]

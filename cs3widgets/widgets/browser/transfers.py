@@ -1,0 +1,209 @@
+"""Uploads and downloads of the Browser, with a progress row each.
+
+Transfers run on the widget's runner like every other server call; the
+progress callback (called from the transfer thread) posts its updates to the
+event loop, and the row turns green or red when the result is applied.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ...client import paths as cs3paths
+from ..errors_ui import UserInputError, guarded
+from ..formatting import esc, human_size
+from ..transfers_ui import TransferProgress
+
+#: Largest file offered as a direct download to the user's computer. The
+#: bytes travel inside the widget's state (a data: URI), so keep it modest.
+BROWSER_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+class TransferActions:
+    """Mixin of :class:`~.widget.Browser`: uploads into, downloads from the folder shown."""
+
+    # Provided by the Browser.
+    path: str
+    view: str
+    banner: Any
+    transfers: Any
+    upload_panel: Any
+    download_panel: Any
+    current_view: Any
+    _by_path: dict[str, Any]
+    _require_client: Callable[[], Any]
+    _selected_entries: Callable[..., list[Any]]
+    _run: Callable[..., Any]
+    _load_folder: Callable[..., None]
+
+    # -- the panels' widgets, as Browser attributes ---------------------------
+    @property
+    def file_upload(self) -> Any:
+        """The ``FileUpload`` of the upload panel."""
+        return self.upload_panel.file_upload
+
+    @property
+    def upload_local_button(self) -> Any:
+        """Uploads the file picked on the kernel's disk."""
+        return self.upload_panel.upload_local_button
+
+    @property
+    def local_upload_chooser(self) -> Any:
+        """The ``ipyfilechooser.FileChooser`` for a file on the kernel's disk."""
+        return self.upload_panel.chooser
+
+    @property
+    def download_local_button(self) -> Any:
+        """Downloads the selection into the folder picked on the kernel's disk."""
+        return self.download_panel.download_local_button
+
+    @property
+    def download_browser_button(self) -> Any:
+        """Makes a link that saves the selected file on the user's computer."""
+        return self.download_panel.download_browser_button
+
+    @property
+    def download_link(self) -> Any:
+        """The link made by :meth:`prepare_browser_download`."""
+        return self.download_panel.download_link
+
+    @property
+    def local_download_chooser(self) -> Any:
+        """The ``ipyfilechooser.FileChooser`` for a destination folder."""
+        return self.download_panel.chooser
+
+    # -- running one transfer --------------------------------------------------
+    def _transfer(self, row: TransferProgress, job: Callable[[], Any], message: str,
+                  refresh: bool = False) -> None:
+        folder = self.path
+
+        def done(_result: Any) -> None:
+            row.finish(True)
+            self.banner.success(message)
+            if refresh and self.current_view.shows_folder and self.path == folder:
+                self._load_folder(folder, lambda: self.banner.success(message))
+
+        def failed(exc: BaseException) -> None:
+            row.finish(False, "failed")
+            self.banner.error(exc)
+
+        self._run(job, done, on_error=failed)
+
+    # -- uploads -----------------------------------------------------------------
+    def _on_file_upload(self, change: dict) -> None:
+        if change["new"]:
+            self._upload_from_widget(change["new"])
+
+    @guarded
+    def _upload_from_widget(self, files: Sequence[dict]) -> None:
+        # Take the bytes and clear the widget at once: the content must not
+        # stay in the widget state (it would be saved into the notebook).
+        batch = [(str(f["name"]), bytes(f["content"])) for f in files]
+        self.file_upload.value = ()
+        for name, content in batch:
+            self.upload_bytes(name, content)
+
+    @guarded
+    def upload_bytes(self, name: str, content: bytes) -> None:
+        """Upload ``content`` as ``name`` into the current folder (with progress)."""
+        client = self._require_client()
+        dest = cs3paths.join(self.path, cs3paths.validate_name(name))
+        row = self.transfers.start("Upload", name)
+        row(0, len(content))
+        self._transfer(row, lambda: client.transfers.upload(content, dest, progress=row),
+                       f"Uploaded {name}", refresh=True)
+
+    @guarded
+    def _upload_local_selected(self) -> None:
+        chosen = self.local_upload_chooser.selected
+        if not chosen:
+            raise UserInputError("Pick a file on the kernel's disk first")
+        self.upload_local(chosen)
+
+    @guarded
+    def upload_local(self, local_path: str | os.PathLike[str]) -> None:
+        """Upload a file from the kernel's disk into the current folder."""
+        client = self._require_client()
+        local = Path(local_path)
+        if not local.is_file():
+            raise UserInputError(f"{local} is not a file on the kernel's disk")
+        dest = cs3paths.join(self.path, cs3paths.validate_name(local.name))
+        row = self.transfers.start("Upload", local.name)
+        row(0, local.stat().st_size)
+        self._transfer(row, lambda: client.transfers.upload(str(local), dest, progress=row),
+                       f"Uploaded {local.name}", refresh=True)
+
+    # -- downloads ---------------------------------------------------------------
+    @guarded
+    def _download_local_selected(self) -> None:
+        folder = self.local_download_chooser.selected_path
+        if not folder:
+            raise UserInputError("Pick a destination folder on the kernel's disk first")
+        self.download_to(folder)
+
+    @guarded
+    def download_to(self, local_folder: str | os.PathLike[str],
+                    paths: Sequence[str] | None = None) -> None:
+        """Download the selected files (or ``paths``) into a folder on the kernel's disk."""
+        client = self._require_client()
+        folder = Path(local_folder)
+        if not folder.is_dir():
+            raise UserInputError(f"{folder} is not a folder on the kernel's disk")
+        if paths is None:
+            entries = self._selected_entries()
+            for e in entries:
+                if e.is_dir:
+                    raise UserInputError(f"{e.name} is a folder; select files to download")
+            todo = [(e.path, e.name, e.size) for e in entries]
+        else:
+            # Sizes of paths not listed here are learnt when the download starts.
+            todo = [(p, cs3paths.basename(p), getattr(self._by_path.get(p), "size", None))
+                    for p in paths]
+        for src, name, size in todo:
+            row = self.transfers.start("Download", name)
+            row(0, size)
+            target = folder / name
+
+            def job(src: str = src, dst: Path = target, row: TransferProgress = row) -> int:
+                if client.files.stat(src).is_dir:
+                    raise UserInputError(f"{cs3paths.basename(src)} is a folder")
+                return client.transfers.download(src, str(dst), progress=row)
+
+            self._transfer(row, job, f"Downloaded {name} to {target}")
+
+    @guarded
+    def prepare_browser_download(self) -> None:
+        """Make a link that saves the selected file on the user's computer.
+
+        The file travels inside the page as a ``data:`` URI, so it is limited
+        to :data:`BROWSER_DOWNLOAD_LIMIT`; larger files: download to the
+        kernel's disk and use Jupyter's own file browser.
+        """
+        client = self._require_client()
+        (entry,) = self._selected_entries(1, 1)
+        if entry.is_dir:
+            raise UserInputError("Select a file (folders cannot be downloaded directly)")
+        if entry.size > BROWSER_DOWNLOAD_LIMIT:
+            raise UserInputError(
+                f"{entry.name} is {human_size(entry.size)}; files over "
+                f"{human_size(BROWSER_DOWNLOAD_LIMIT)} must be downloaded to the kernel's disk"
+            )
+
+        def show(data: bytes) -> None:
+            mime = entry.mime_type or "application/octet-stream"
+            b64 = base64.b64encode(data).decode("ascii")
+            self.download_link.value = (
+                f"<a download='{esc(entry.name)}' href='data:{esc(mime)};base64,{b64}' "
+                f"target='_blank'>\u2b07 Save {esc(entry.name)} "
+                f"({esc(human_size(len(data)))})</a>"
+            )
+            self.download_panel.show()
+
+        self._run(lambda: client.transfers.read_bytes(entry.path), show)
+
+
+__all__ = ["BROWSER_DOWNLOAD_LIMIT", "TransferActions"]

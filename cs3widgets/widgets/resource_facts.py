@@ -1,0 +1,94 @@
+"""One fetch of what the side panels show about a resource.
+
+InfoPanel and ShareDialog both show a resource's shares and links. In
+CS3App one selection makes one :func:`fetch_facts` and hands the same
+:class:`ResourceFacts` to both, instead of each fetching (and stat-ing) on
+its own. Calls for a file: Stat, ListShares (or ListExistingShares),
+ListPublicShares, the lock (one call; two where the server has no CS3
+locks and the metadata fallback is read) and ListFileVersions; the owner's
+name and the grantees' names come from the client's user cache (one
+GetUser per user per client). A folder skips the lock and the versions.
+Runs on the runner's worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..client.client import CS3Client
+from ..client.errors import CS3Error
+from ..client.models import Entry, Lock, PublicLink, Share, Version
+from .errors_ui import log
+
+T = TypeVar("T")
+
+
+@dataclass
+class ResourceFacts:
+    """A resource and what is known about it (secondary facts may be empty)."""
+
+    path: str
+    entry: Entry
+    shares: list[Share] = field(default_factory=list)
+    links: list[PublicLink] = field(default_factory=list)
+    lock: Lock | None = None
+    versions: list[Version] = field(default_factory=list)
+    owner: str = ""  # "Display Name (username)" when known, else the owner id
+    details: bool = False  # lock, versions, owner and home were fetched
+    home: str = ""  # the user's home (where a Jupyter server's contents start by default)
+
+
+def _optional(fetch: Callable[[], T], default: T) -> T:
+    """Secondary facts: a server that cannot say still shows the rest."""
+    try:
+        return fetch()
+    except CS3Error as exc:
+        log.debug("resource facts: %s", exc)
+        return default
+
+
+def owner_label(client: CS3Client, owner_id: str) -> str:
+    """``Display Name (username)`` of an owner, whose opaque id is all a Stat gives.
+
+    Asked with an empty identity provider first (Reva's user managers then
+    match any), then with mine (the usual case of one site); both answers
+    are cached per client. A user the server cannot resolve shows as the id.
+    """
+    if not owner_id:
+        return ""
+    try:
+        for idp in ("", client.identity.whoami().idp):
+            user = client.identity.user_by_id(idp, owner_id)
+            if user is not None:
+                return user.label
+    except CS3Error as exc:
+        log.debug("owner lookup failed: %s", exc)
+    return owner_id
+
+
+def fetch_facts(client: CS3Client, path: str, *, details: bool = True) -> ResourceFacts:
+    """Stat ``path`` and fetch its shares and links (and, with ``details``, the rest)."""
+    entry = client.files.stat(path)
+    rid = entry.id
+    facts = ResourceFacts(path=path, entry=entry, details=details)
+    facts.shares = _optional(lambda: client.shares.list(entry.path, resource_id=rid), [])
+    facts.links = _optional(lambda: client.links.list(entry.path, resource_id=rid), [])
+    if details:
+        if not entry.is_dir:
+            facts.lock = _optional(lambda: client.locks.get_lock(entry.path), None)
+            facts.versions = _optional(lambda: client.files.versions(entry.path), [])
+        facts.owner = owner_label(client, entry.owner)
+        facts.home = _optional(client.files.home, "")  # cached once per client
+    return facts
+
+
+def shares_and_links(client: CS3Client, entry: Entry) -> tuple[list[Share], list[PublicLink]]:
+    """Reload only the shares and links of ``entry`` (after a change in the dialog)."""
+    rid: Any = entry.id
+    return (client.shares.list(entry.path, resource_id=rid),
+            client.links.list(entry.path, resource_id=rid))
+
+
+__all__ = ["ResourceFacts", "fetch_facts", "owner_label", "shares_and_links"]
