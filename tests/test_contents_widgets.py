@@ -24,7 +24,7 @@ def test_info_panel_links_a_notebook_into_lab_and_notebook7(einstein, folder, mo
     rel = folder.rsplit("/", 1)[-1]
     einstein.transfers.upload(notebook_bytes("1"), f"{folder}/my analysis.ipynb")
     einstein.transfers.upload(b"x", f"{folder}/data.csv")
-    p = InfoPanel(f"{folder}/my analysis.ipynb", client=einstein)
+    p = InfoPanel(f"{folder}/my analysis.ipynb", client=einstein, threaded=False)
     assert _hrefs(p.details.value) == [f"/lab/tree/{rel}/my%20analysis.ipynb",
                                        f"/notebooks/{rel}/my%20analysis.ipynb"]
     p.path = f"{folder}/data.csv"
@@ -32,10 +32,11 @@ def test_info_panel_links_a_notebook_into_lab_and_notebook7(einstein, folder, mo
 
     # A Jupyter server serving a subfolder; SWAN/JupyterHub's prefix.
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/einstein/")
-    q = InfoPanel(f"{folder}/my analysis.ipynb", client=einstein, jupyter_root=folder)
+    q = InfoPanel(f"{folder}/my analysis.ipynb", client=einstein, jupyter_root=folder,
+                  threaded=False)
     assert _hrefs(q.details.value)[0] == "/user/einstein/lab/tree/my%20analysis.ipynb"
     outside = InfoPanel(f"{folder}/my analysis.ipynb", client=einstein,
-                        jupyter_root=f"{folder}/elsewhere")
+                        jupyter_root=f"{folder}/elsewhere", threaded=False)
     assert _hrefs(outside.details.value) == []
 
 
@@ -56,12 +57,13 @@ def test_info_panel_shows_who_holds_the_edit_lock_and_until_when(
     einstein.transfers.upload(notebook_bytes("1"), path)
     share = einstein.shares.create(folder, "marie", "Editor")
     theirs = marie.shares.accept(share.id).path
-    assert dict(InfoPanel(path, client=einstein).rows())["Lock"] == "not locked"
+    assert dict(InfoPanel(path, client=einstein, threaded=False).rows())["Lock"] == "not locked"
 
     cm = make_cm(einstein, folder)
     run(cm.get("n.ipynb"))  # einstein's Jupyter opens it for editing
     lock = einstein.locks.get_lock(path)
-    seen = dict(InfoPanel(f"{theirs}/n.ipynb", client=marie).rows())["Lock"]
+    seen = dict(InfoPanel(f"{theirs}/n.ipynb", client=marie, threaded=False).rows())["Lock"]
     assert seen == f"einstein until {local_time(lock.expires)}"
     cm.shutdown()
-    assert dict(InfoPanel(f"{theirs}/n.ipynb", client=marie).rows())["Lock"] == "not locked"
+    after = InfoPanel(f"{theirs}/n.ipynb", client=marie, threaded=False)
+    assert dict(after.rows())["Lock"] == "not locked"

@@ -243,11 +243,11 @@ def test_listing_50_shares_costs_constant_calls(login, unique: str):
     assert all(s.grantee.name == "marie" and s.role == "Viewer" for s in listed)
     # Reva v3 answers ListExistingShares (each share with its resource info,
     # so with its path); v1.29 answers it CODE_INVALID and one ListShares
-    # follows. Either way one GetUser per distinct person (marie, einstein),
-    # whoami and home at most once, and no Stat: nothing grows with the
-    # number of shares.
+    # follows. Either way at most one GetUser per distinct person (marie,
+    # einstein; einstein may be known from whoami already), whoami and home
+    # at most once, and no Stat: nothing grows with the number of shares.
     used.pop("Authenticate", None)
-    assert used["ListExistingShares"] == 1 and used["GetUser"] == 2, used
+    assert used["ListExistingShares"] == 1 and 1 <= used["GetUser"] <= 2, used
     assert used.get("ListShares", 0) <= 1 and "Stat" not in used, used
     assert sum(used.values()) <= 6, used
     with_paths = all(s.path for s in listed)

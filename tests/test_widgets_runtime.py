@@ -118,8 +118,11 @@ def test_no_grpc_call_on_the_main_thread(
 
     methods = Counter(m for m, _ in seen)
     for expected in ("ListContainer", "Stat", "InitiateFileUpload", "FindUsers",
-                     "CreateShare", "ListShares", "ListRecycle", "WhoAmI"):
+                     "CreateShare", "ListRecycle", "WhoAmI"):
         assert methods[expected], expected
+    # Shares are listed with ListExistingShares where the server has it (v3),
+    # else with ListShares (v1.29).
+    assert methods["ListExistingShares"] or methods["ListShares"]
     on_main = [m for m, main in seen if main]
     assert on_main == [], f"called on the main thread: {on_main}"
 
@@ -268,19 +271,22 @@ def test_one_selection_in_cs3app_is_a_handful_of_calls(counting_server: RevadSer
         assert dict(app.info.rows())["Shares"] == "Marie Curie (marie) (Editor)"
         assert app.share.grantee_row("marie").role.value == "Editor"
         app.close()
-    # Stat; ListShares; ListPublicShares; the lock (here: the metadata
-    # fallback's Stat, the server having no CS3 locks; its resource id comes
-    # from the client's path-to-id cache); ListFileVersions, which Reva's
-    # local driver answers INTERNAL for a never-overwritten file, so one
-    # more Stat tells "no versions" from "no file".
-    assert calls["Stat"] == 3 and calls["ListFileVersions"] == 1
-    assert calls["ListShares"] == 1 and calls["ListPublicShares"] == 1
-    assert calls["GetUser"] == 0 and calls["WhoAmI"] == 0 and calls["GetHome"] == 0
-    assert sum(calls.values()) == SELECTION_CALLS, calls
+    # Stat; the shares (ListExistingShares where the server has it, else
+    # ListShares); ListPublicShares; the lock (GetLock, the test server
+    # having CS3 locks; its resource id comes from the client's path-to-id
+    # cache); ListFileVersions, which Reva's local driver answers INTERNAL
+    # for a never-overwritten file, so one more Stat tells "no versions"
+    # from "no file".
+    assert calls["Stat"] <= 3 and calls["ListFileVersions"] == 1, calls
+    assert calls["ListShares"] + calls["ListExistingShares"] == 1, calls
+    assert calls["ListPublicShares"] == 1, calls
+    assert calls["GetUser"] == 0 and calls["WhoAmI"] == 0 and calls["GetHome"] == 0, calls
+    assert sum(calls.values()) <= SELECTION_CALLS, calls
 
 
-#: gRPC calls of one selection in CS3App (a file, users already known to the client).
-SELECTION_CALLS = 6
+#: gRPC calls of one selection in CS3App (a file, users already known to the
+#: client): at most 3 Stat, the shares, the links, GetLock, ListFileVersions.
+SELECTION_CALLS = 7
 
 
 def test_grantee_names_cost_one_lookup_per_user_per_client(
@@ -298,7 +304,9 @@ def test_grantee_names_cost_one_lookup_per_user_per_client(
         d = ShareDialog("/home/grantees-a", client=fresh)
         assert d.wait(60)
         first = fresh.conn.calls["GetUser"]
-        assert first == 3  # marie, richard and the shares' owner; a group needs none
+        # marie, richard and the shares' owner (unless known from whoami
+        # already); a group needs none.
+        assert 2 <= first <= 3
         d.path = "/home/grantees-b"
         assert d.wait(60)
         assert fresh.conn.calls["GetUser"] == first
