@@ -9,23 +9,13 @@ is one more module with one more :class:`View` subclass, listed in
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...client.client import CS3Client
+from ...client.listing import matches  # one filter rule for the views and the compact listing
 from ..errors_ui import UserInputError
-
-
-def matches(name: str, pattern: str) -> bool:
-    """Filter test: a glob when ``pattern`` has ``*?[``, else a case-blind substring."""
-    pattern = pattern.strip()
-    if not pattern:
-        return True
-    if any(ch in pattern for ch in "*?["):
-        return fnmatch.fnmatch(name.casefold(), pattern.casefold())
-    return pattern.casefold() in name.casefold()
 
 
 @dataclass(frozen=True)
