@@ -8,7 +8,7 @@ import pytest
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client import files as files_module
-from cs3widgets.widgets.views import arrange
+from cs3widgets.widgets.browser.my_files import arrange
 
 
 @pytest.fixture()
