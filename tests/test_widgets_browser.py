@@ -12,6 +12,7 @@ from widgets_support import names
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
+from cs3widgets.widgets.formatting import local_time
 
 
 @pytest.fixture()
@@ -270,6 +271,38 @@ def test_labels_show_size_time_and_share_markers(einstein: CS3Client, folder: st
     assert "\U0001f4c1" in labels["shared"]
     entry = einstein.files.stat(f"{folder}/f.bin")
     assert entry.mtime.astimezone().strftime("%Y-%m-%d\u00a0%H:%M") in labels["f.bin"]
+
+
+def test_locks_show_in_the_listing_and_name_their_holder(
+    einstein: CS3Client, marie: CS3Client, folder: str
+) -> None:
+    """A CS3 lock, set by any CS3 client, shows as a marker, and selecting the
+    file says who holds it and until when (for another user too)."""
+    einstein.transfers.upload(b"draft", f"{folder}/paper.tex")
+    einstein.transfers.upload(b"data", f"{folder}/free.txt")
+    lock = einstein.locks.set_lock(f"{folder}/paper.tex", expires_in=600)
+    share = einstein.shares.create(folder, "marie", "Viewer")
+    theirs = marie.shares.accept(share.id).path
+    try:
+        for client, where in ((einstein, folder), (marie, theirs)):
+            b = Browser(where, client=client, threaded=False)
+            labels = dict(zip(names(b), b.listing.labels, strict=True))
+            assert "\U0001f512" in labels["paper.tex"]
+            assert "\U0001f512" not in labels["free.txt"]
+            b.select([f"{where}/paper.tex"])
+            assert b.wait(30)
+            message = b.banner.message.replace("\u00a0", " ")
+            until = local_time(lock.expires).replace("\u00a0", " ")
+            assert f"paper.tex is locked by Albert Einstein (einstein) until {until}" in message
+            b.close()
+        # Unlocked: the marker goes with the lock.
+        einstein.locks.unlock(f"{folder}/paper.tex", lock.lock_id)
+        b = Browser(folder, client=einstein, threaded=False)
+        labels = dict(zip(names(b), b.listing.labels, strict=True))
+        assert "\U0001f512" not in labels["paper.tex"]
+        b.close()
+    finally:
+        einstein.shares.remove(share.id)
 
 
 def test_callbacks_and_selected(einstein: CS3Client, folder: str) -> None:

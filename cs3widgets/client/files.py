@@ -35,7 +35,7 @@ from .errors import (
 )
 from .identity import Identity
 from .listing import CompactListing
-from .models import Entry, EntryType, RecycleItem, ResourceId, Version
+from .models import Entry, EntryType, Lock, RecycleItem, ResourceId, Version
 from .paths import (
     ROOT,
     USERS_MOUNT,
@@ -131,6 +131,21 @@ def entry_from_info(info: Any) -> Entry:
         else frozenset(),
         checksum=checksum,
         metadata=metadata,
+        lock=_lock_from(info),
+    )
+
+
+def _lock_from(info: Any) -> Lock | None:
+    """The lock a ResourceInfo reports, if any (see :attr:`Entry.lock`)."""
+    if not info.HasField("lock") or not info.lock.lock_id:
+        return None
+    lock = info.lock
+    return Lock(
+        lock_id=lock.lock_id,
+        holder="",
+        holder_id=lock.user.opaque_id if lock.HasField("user") else "",
+        expires=convert.timestamp(lock.expiration) if lock.HasField("expiration") else None,
+        app_name=lock.app_name,
     )
 
 

@@ -55,6 +55,10 @@ class Entry:
     permissions: frozenset[str] = field(default_factory=frozenset)
     checksum: str = ""
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: The CS3 lock on it, where the server reports locks with the entry (as
+    #: EOS and our test server do); its ``holder`` is empty and ``holder_id``
+    #: the holder's user id (naming them takes a lookup).
+    lock: Lock | None = field(default=None, hash=False, compare=False)
 
     @property
     def is_dir(self) -> bool:
@@ -149,6 +153,8 @@ class Lock:
     expires: datetime | None = None
     app_name: str = ""
     via_metadata: bool = False
+    #: The holder's user id (opaque id), where known.
+    holder_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from ...client.client import CS3Client
 from ...client.errors import CS3Error
 from ...client.models import Entry
 from ..errors_ui import UserInputError, log
-from ..formatting import LINK_ICON, SHARED_ICON, human_size, local_time, plain
+from ..formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
 from ..formatting import icon_for as entry_icon
 from ..listing import columns
 from .view import View, matches
@@ -58,8 +58,9 @@ def arrange(
 
 
 def entry_label(entry: Entry, shared: bool = False, linked: bool = False) -> str:
-    """``📁 name   12.0 KB  2024-05-01 10:00  👥🔗``."""
+    """``📁 name   12.0 KB  2024-05-01 10:00  👥🔗🔒`` (shared, linked, locked)."""
     markers = (SHARED_ICON if shared else "") + (LINK_ICON if linked else "")
+    markers += LOCK_ICON if entry.lock is not None else ""
     return columns(
         (entry_icon(entry), 2, "left"),
         (plain(entry.name), 40, "left"),

@@ -8,6 +8,8 @@ from typing import Any
 
 from ...client.models import Entry
 from ..errors_ui import UserInputError
+from ..formatting import local_time
+from ..resource_facts import owner_label
 
 
 def call_user_callback(fn: Callable[..., Any], widget: Any) -> None:
@@ -38,6 +40,8 @@ class Selection:
     _items: dict[str, Sequence[Any]]
     _by_path: dict[str, Entry]
     _callbacks: list[Callable[..., Any]]
+    client: Any
+    _run: Callable[..., Any]
 
     def _sync_selected(self) -> None:
         keys = self.listing.selected_keys
@@ -50,11 +54,33 @@ class Selection:
             wanted = list(change["new"])
             if wanted != [str(k) for k in self.listing.selected_keys]:
                 self.listing.select_keys(wanted)
+        self._tell_lock()
         for cb in list(self._callbacks):
             try:
                 call_user_callback(cb, self)
             except Exception as exc:
                 self.banner.error(exc)
+
+    def _tell_lock(self) -> None:
+        """One locked file selected: say who holds it and until when.
+
+        The listing carries the lock (the server reports it with each entry);
+        naming the holder is one cached user lookup, done by the runner.
+        """
+        chosen = [self._by_path.get(p) for p in self.selected]
+        if len(chosen) != 1 or chosen[0] is None or chosen[0].lock is None:
+            return
+        entry, lock = chosen[0], chosen[0].lock
+        client = self.client
+
+        def holder() -> str:
+            return owner_label(client, lock.holder_id) if lock.holder_id else lock.app_name
+
+        def show(name: str) -> None:
+            until = f" until {local_time(lock.expires)}" if lock.expires else ""
+            self.banner.info(f"{entry.name} is locked by {name or 'someone'}{until}")
+
+        self._run(holder, show, key="lock")
 
     def select(self, paths: Sequence[str]) -> None:
         """Select ``paths`` (the ones on the current page)."""

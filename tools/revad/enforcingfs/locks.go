@@ -2,6 +2,7 @@ package enforcingfs
 
 import (
 	"context"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -188,5 +189,48 @@ func (g *guardFS) Unlock(ctx context.Context, ref *provider.Reference, lock *pro
 		return refusal{rpc.Code_CODE_LOCKED, k + " is locked" + holder(l)}.grpcError(ctx)
 	}
 	delete(locks.locks, k)
+	return nil
+}
+
+// GetMD reports a live CS3 lock in ResourceInfo.Lock, as EOS does, so a
+// client sees who holds a file without asking GetLock for it.
+func (g *guardFS) GetMD(ctx context.Context, ref *provider.Reference, mdKeys []string) (*provider.ResourceInfo, error) {
+	info, err := g.FS.GetMD(ctx, ref, mdKeys)
+	if err != nil {
+		return nil, err
+	}
+	return info, g.withLocks(ctx, []*provider.ResourceInfo{info})
+}
+
+// ListFolder reports locks the same way: a listing shows them at no cost
+// of one call per entry.
+func (g *guardFS) ListFolder(ctx context.Context, ref *provider.Reference, mdKeys []string) ([]*provider.ResourceInfo, error) {
+	infos, err := g.FS.ListFolder(ctx, ref, mdKeys)
+	if err != nil {
+		return nil, err
+	}
+	return infos, g.withLocks(ctx, infos)
+}
+
+// withLocks sets Lock on each info that has a live lock. Nothing is looked
+// up while no lock exists at all (a 100,000-entry listing stays as cheap).
+func (g *guardFS) withLocks(ctx context.Context, infos []*provider.ResourceInfo) error {
+	locks.mu.Lock()
+	none := len(locks.locks) == 0
+	locks.mu.Unlock()
+	if none {
+		return nil
+	}
+	base, err := g.key(ctx, "/")
+	if err != nil {
+		return err
+	}
+	locks.mu.Lock()
+	defer locks.mu.Unlock()
+	for _, info := range infos {
+		if l := locks.get(path.Join(base, info.GetPath())); l != nil {
+			info.Lock = proto.Clone(l).(*provider.Lock)
+		}
+	}
 	return nil
 }
