@@ -86,16 +86,22 @@ def run_notebook(
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
-    """Every stream and text/plain output, in order."""
-    parts: list[str] = []
+    """Every stream and text/plain output, in order.
+
+    A line printed while a widget's background work sends an update can
+    arrive as two stream outputs (the kernel flushes between the writes of
+    one ``print``): stream text is joined as printed, not line by line.
+    """
+    text = ""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
-                parts.append(out.get("text", ""))
+                text += out.get("text", "")
             elif "data" in out and "text/plain" in out["data"]:
-                parts.append(out["data"]["text/plain"])
+                text += "\n" + out["data"]["text/plain"] + "\n"
             assert out.get("output_type") != "error", out
-    return "\n".join(parts)
+        text += "\n"
+    return text
 
 
 def widget_views(nb: nbformat.NotebookNode) -> int:
