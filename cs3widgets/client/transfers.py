@@ -27,8 +27,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -36,7 +34,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import httpx
@@ -60,19 +57,12 @@ from .errors import (
 from .models import Entry
 from .paths import is_within, join, validate_path, validate_target
 from .tokens import jwt_claims
+from .transfer_streams import HTTPReader, ResponseStream, UploadWriter
+from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
 
 if TYPE_CHECKING:
     from .files import Files
 
-MiB = 1024 * 1024
-
-#: Bytes per read from the source and per write to the socket. Measured with
-#: a streamed PATCH on localhost (256 MiB): 256 KiB ~660 MB/s, 1 MiB
-#: ~760 MB/s, 4 MiB slower again (allocation and cache churn).
-DEFAULT_CHUNK_SIZE = 1 * MiB
-#: Unknown-length sources (pipes, open(..., "wb")) are spooled to find their
-#: size (CS3 wants Upload-Length up front); past this the spool is on disk.
-SPOOL_MEMORY = 4 * MiB
 #: After a transport error the upload asks the server for its offset and
 #: continues from there, at most this many times in a row.
 TUS_RETRIES = 3
@@ -88,116 +78,7 @@ TARGET_MARGIN = 30.0
 TARGET_MAX_AGE = 600.0
 
 Progress = Callable[[int, int | None], None]
-Source = bytes | bytearray | memoryview | str | os.PathLike | BinaryIO | IO[bytes]
 Destination = str | os.PathLike | BinaryIO | IO[bytes]
-
-
-# -- sources ------------------------------------------------------------------
-class _Window:
-    """``size`` bytes of a stream from its current position, seen as offsets 0..size.
-
-    A tus PATCH seeks to the server's offset first. A forward-only stream (an
-    HTTP download being copied) accepts a seek to where it already is and
-    refuses others, so it cannot be rewound for a retry.
-    """
-
-    def __init__(self, raw: Any, size: int, *, seekable: bool) -> None:
-        self._raw = raw
-        self._seekable = seekable
-        self._base = raw.tell() if seekable else 0
-        self._pos = 0
-        self.size = size
-
-    def seekable(self) -> bool:
-        return True
-
-    def readable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        target = {io.SEEK_SET: offset, io.SEEK_CUR: self._pos + offset}.get(
-            whence, self.size + offset
-        )
-        if target == self._pos:
-            return target
-        if not self._seekable or not 0 <= target <= self.size:
-            raise io.UnsupportedOperation("this source can only be read forward")
-        self._raw.seek(self._base + target)
-        self._pos = target
-        return target
-
-    def blocks(self, length: int, block_size: int) -> Iterator[bytes | memoryview]:
-        """Yield the next ``length`` bytes in blocks of at most ``block_size``.
-
-        Files are read with ``readinto`` into one reused buffer, so nothing is
-        allocated per block; each block must be consumed before the next.
-        """
-        readinto = getattr(self._raw, "readinto", None)
-        if readinto is None:
-            while length > 0:
-                block = self.read(min(block_size, length))
-                length -= len(block)
-                yield block
-            return
-        buf = bytearray(min(block_size, max(length, 1)))
-        view = memoryview(buf)
-        while length > 0:
-            n = readinto(view[: min(len(buf), length)])
-            if not n:
-                raise TransferError(f"the source ended after {self._pos} of {self.size} bytes")
-            self._pos += n
-            length -= n
-            yield view[:n]
-
-    def read(self, n: int | None = -1) -> bytes:
-        remaining = self.size - self._pos
-        if n is None or n < 0 or n > remaining:
-            n = remaining
-        parts: list[bytes] = []
-        got = 0
-        while got < n:
-            block = self._raw.read(n - got)
-            if not block:
-                raise TransferError(
-                    f"the source ended after {self._pos + got} of {self.size} bytes"
-                )
-            parts.append(bytes(block))
-            got += len(block)
-        data = parts[0] if len(parts) == 1 else b"".join(parts)
-        self._pos += len(data)
-        return data
-
-
-@contextlib.contextmanager
-def _open_source(src: Source) -> Iterator[_Window]:
-    """Normalise every accepted upload source to a sized :class:`_Window`."""
-    if isinstance(src, _Window):
-        yield src
-    elif isinstance(src, (bytes, bytearray, memoryview)):
-        data = bytes(src)
-        yield _Window(io.BytesIO(data), len(data), seekable=True)
-    elif isinstance(src, (str, os.PathLike)):
-        with open(src, "rb") as f:
-            yield _Window(f, os.fstat(f.fileno()).st_size, seekable=True)
-    else:
-        try:
-            seekable = bool(src.seekable())
-        except (AttributeError, OSError, ValueError):
-            seekable = False
-        if seekable:
-            start = src.tell()
-            end = src.seek(0, io.SEEK_END)
-            src.seek(start)
-            yield _Window(src, end - start, seekable=True)
-        else:
-            with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
-                shutil.copyfileobj(src, spool, DEFAULT_CHUNK_SIZE)
-                size = spool.tell()
-                spool.seek(0)
-                yield _Window(spool, size, seekable=True)
 
 
 def _refused(status: int, dest: str, overwrite: bool) -> CS3Error:
@@ -480,14 +361,14 @@ class Transfers:
         ``pending`` can be passed to :meth:`resume` (or :meth:`abort`).
         """
         dest = validate_target(dest)
-        with _open_source(src) as source:
+        with open_source(src) as source:
             return self._upload(
                 source, dest, progress, if_match, overwrite, resumable, lock_id
             )
 
     def _upload(
         self,
-        source: _Window,
+        source: Window,
         dest: str,
         progress: Progress | None,
         if_match: str | None,
@@ -527,7 +408,7 @@ class Transfers:
         return exc if lock is None else locked_error(lock, dest)
 
     def _run_tus(
-        self, pending: PendingUpload, source: _Window, progress: Progress | None, resumable: bool
+        self, pending: PendingUpload, source: Window, progress: Progress | None, resumable: bool
     ) -> None:
         try:
             self._tus_loop(pending, source, progress)
@@ -553,7 +434,7 @@ class Transfers:
                 pending=pending,
             ) from exc
 
-    def _tus_loop(self, pending: PendingUpload, source: _Window, progress: Progress | None) -> None:
+    def _tus_loop(self, pending: PendingUpload, source: Window, progress: Progress | None) -> None:
         """Send ``source`` from the server's offset on, continuing after hiccups."""
         size = pending.size
         offset = self.upload_offset(pending)
@@ -590,7 +471,7 @@ class Transfers:
     def _tus_patch(
         self,
         pending: PendingUpload,
-        source: _Window,
+        source: Window,
         offset: int,
         stop: int,
         progress: Progress | None,
@@ -643,7 +524,7 @@ class Transfers:
         ``src`` must be the same content as the first attempt (it is read from
         the server's offset on).
         """
-        with _open_source(src) as source:
+        with open_source(src) as source:
             if source.size != pending.size:
                 raise TransferError(
                     f"the source has {source.size} bytes, the upload expects {pending.size}",
@@ -674,7 +555,7 @@ class Transfers:
         self,
         url: str,
         transfer_token: str,
-        source: _Window,
+        source: Window,
         dest: str,
         progress: Progress | None,
         overwrite: bool = True,
@@ -789,7 +670,7 @@ class Transfers:
         ``overwrite``, ``progress``).
         """
         if mode in ("rb", "r"):
-            raw = _HTTPReader(self, validate_path(path))
+            raw = HTTPReader(self, validate_path(path))
             reader = io.BufferedReader(raw, buffer_size=1 * MiB)
             return reader if mode == "rb" else io.TextIOWrapper(reader, encoding="utf-8")
         if mode in ("wb", "w"):
@@ -851,119 +732,10 @@ class Transfers:
             length = resp.headers.get("content-length")
             if length is None:
                 raise TransferError("the server sent no Content-Length", path=src)
-            stream = _ResponseStream(resp, src)
-            source = _Window(stream, int(length), seekable=False)
+            stream = ResponseStream(resp, src)
+            source = Window(stream, int(length), seekable=False)
             self._upload(source, dst, relay, None, overwrite, False)
         return int(length)
-
-
-class _ResponseStream:
-    """A forward-only ``read(n)`` over a streamed httpx response."""
-
-    def __init__(self, resp: httpx.Response, path: str) -> None:
-        self._it = resp.iter_raw()
-        self._buf = memoryview(b"")
-        self._path = path
-
-    def read(self, n: int = -1) -> bytes:
-        if not self._buf:
-            try:
-                self._buf = memoryview(next(self._it))
-            except StopIteration:
-                return b""
-            except httpx.HTTPError as exc:
-                raise http.error_for_exception(exc, path=self._path, action="download") from None
-        if n < 0 or n >= len(self._buf):
-            out, self._buf = bytes(self._buf), memoryview(b"")
-        else:
-            out, self._buf = bytes(self._buf[:n]), self._buf[n:]
-        return out
-
-
-class _HTTPReader(io.RawIOBase):
-    """The raw, forward-only stream behind ``Transfers.open(path, "rb")``."""
-
-    def __init__(self, transfers: Transfers, path: str) -> None:
-        super().__init__()
-        self.name = path
-        self._stack = contextlib.ExitStack()
-        target = transfers.initiate_download(path)
-        resp = self._stack.enter_context(transfers._get(target))
-        length = resp.headers.get("content-length")
-        #: The size announced by the server, if any.
-        self.size = int(length) if length is not None else None
-        self._stream = _ResponseStream(resp, path)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self._stream.read(len(b))
-        n = len(data)
-        b[:n] = data
-        return n
-
-    def close(self) -> None:
-        if not self.closed:
-            self._stack.close()
-        super().close()
-
-
-class UploadWriter(io.RawIOBase):
-    """A writable file object that uploads its content when closed.
-
-    Writes go to a spooled temporary file (memory up to 4 MiB, then disk), so
-    memory stays flat. If a ``with`` block ends with an exception the data
-    is discarded and nothing is uploaded; :meth:`discard` does the same.
-    """
-
-    def __init__(self, transfers: Transfers, path: str, options: dict[str, Any]) -> None:
-        super().__init__()
-        self.name = path
-        self._transfers = transfers
-        self._options = options
-        # Closed by close(), which a file object's owner calls.
-        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
-        self._discarded = False
-        #: The uploaded entry, once closed.
-        self.entry: Entry | None = None
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b: Any) -> int:
-        if self.closed:
-            raise ValueError("write to a closed file")
-        return self._spool.write(b)
-
-    def tell(self) -> int:
-        return self._spool.tell()
-
-    def discard(self) -> None:
-        """Close without uploading."""
-        self._discarded = True
-        self.close()
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        try:
-            if not self._discarded:
-                self._spool.seek(0)
-                self.entry = self._transfers.upload(self._spool, self.name, **self._options)
-        finally:
-            self._spool.close()
-            super().close()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is not None:
-            self._discarded = True
-        self.close()
 
 
 __all__ = [
