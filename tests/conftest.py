@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The browser tests' front-end session, shared by every browser test module.
+from browser.session import app, chromium, session  # noqa: F401
+
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig, ocm_pair
 

@@ -1,0 +1,184 @@
+"""The browser-test session: one front end, one Chromium page, a folder of einstein's.
+
+Every browser test module uses the ``app`` fixture from here, so each front
+end's server starts once per test run (the ``session`` fixture is
+session-scoped and parametrized over the front ends; a module may narrow it
+with ``@pytest.mark.parametrize("session", ["lab", "voila"], indirect=True)``).
+Tests reach rows and buttons through :class:`Session`'s methods, so the
+listing's markup is known in one place only.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import nbformat
+import pytest
+from playwright.sync_api import sync_playwright
+
+from cs3widgets.client import BasicAuth, CS3Client
+from cs3widgets.devserver import DEMO_USERS, RevadServer
+
+from .pages import VIEWPORT, PageWatch, launch_chromium, open_notebook
+from .servers import FRONTENDS, FrontendServer, isolated_jupyter_env
+
+#: Short enough to fit the listing's name column untruncated. ``cs3wx`` is
+#: the image URL a browser would request if it ever parsed this as HTML.
+PAYLOAD = "<img src=cs3wx onerror=alert(1)>.txt"
+PAYLOAD_PROBE = "cs3wx"
+
+#: Milliseconds any single step may take in the page (kernel start included).
+STEP = 60_000
+
+CS3_ENV = ("CS3_GATEWAY", "CS3_AUTH", "CS3_USER", "CS3_PASSWORD", "CS3_TOKEN",
+           "CS3_TOKEN_FILE", "CS3_HOME", "CS3_SWAN_TOKEN_FILE")
+
+
+def client_for(server: RevadServer, username: str) -> CS3Client:
+    """A client of the live revad, separate from the notebook's kernel."""
+    user = DEMO_USERS[username]
+    return CS3Client(server.gateway, BasicAuth(user.username, user.password))
+
+
+def app_notebook(folder: str) -> nbformat.NotebookNode:
+    """The notebook each front end opens: CS3App on ``folder``, env-configured."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from cs3widgets.widgets import CS3App\n\n"
+            f"app = CS3App({folder!r})\n"
+            "app"
+        )
+    ]
+    return nb
+
+
+@dataclass
+class Session:
+    """One front end, its page, and the folder it shows."""
+
+    kind: str
+    server: FrontendServer
+    page: Any
+    watch: PageWatch
+    folder: str
+    einstein: CS3Client
+    revad: RevadServer
+    #: Whether the notebook was opened in the page yet.
+    opened: bool = False
+
+    @property
+    def app(self) -> Any:
+        return self.page.locator(".cs3w-app")
+
+    @property
+    def browser(self) -> Any:
+        return self.page.locator(".cs3w-app .cs3w-browser")
+
+    def option(self, text: str) -> Any:
+        """The listing row whose name is ``text`` (rows pad with no-break spaces)."""
+        # Rows replace every space by a no-break space, which JS's \s matches.
+        words = r"\s".join(re.escape(word) for word in text.split(" "))
+        pattern = re.compile(r"(^|\s)" + words + r"(\s|$)")
+        return self.browser.locator(".cs3w-mono select option").filter(has_text=pattern)
+
+    def select(self, text: str) -> None:
+        """Select the row named ``text`` alone, as a user's click would."""
+        self.option(text).click()
+
+    def open(self, text: str) -> None:
+        """Open the folder row named ``text`` and wait until the path box shows it."""
+        self.option(text).click()
+        self.button(self.browser, "Open").click()
+
+    def button(self, scope: Any, name: str) -> Any:
+        """The button labelled exactly ``name`` (its icon's glyph is not part of the text)."""
+        pattern = re.compile(r"^\s*" + re.escape(name) + r"\s*$")
+        return scope.locator("button").filter(has_text=pattern)
+
+    def go(self, path: str, shows: str) -> None:
+        """Type ``path`` into the path box, press Enter, wait for the row ``shows``."""
+        path_box = self.browser.get_by_placeholder("/path/to/folder")
+        path_box.fill(path)
+        path_box.press("Enter")
+        self.page.wait_for_function(
+            "([el, want]) => el.value === want", arg=[path_box.element_handle(), path]
+        )
+        self.option(shows).wait_for()
+
+    def select_nothing(self) -> None:
+        """Clear the listing's selection, as a user's click would."""
+        self.browser.locator(".cs3w-mono select").evaluate(
+            "el => { for (const o of el.options) o.selected = false;"
+            " el.dispatchEvent(new Event('change', {bubbles: true})); }"
+        )
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, once for the run."""
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session", params=FRONTENDS)
+def session(
+    request: pytest.FixtureRequest,
+    revad: RevadServer,
+    chromium: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Session]:
+    """A front end showing CS3App on a fresh folder of einstein's, in one page."""
+    kind = request.param
+    base = tmp_path_factory.mktemp(f"frontend-{kind}")
+    root = base / "root"
+    root.mkdir()
+    einstein = client_for(revad, "einstein")
+    folder = f"/home/bt-{kind}-{uuid.uuid4().hex[:6]}"
+    einstein.files.mkdir(f"{folder}/analysis", parents=True)
+    einstein.transfers.upload(b"run,energy\n1,91.2\n", f"{folder}/analysis/runs.csv")
+    einstein.transfers.upload(b"not a script\n", f"{folder}/analysis/{PAYLOAD}")
+    einstein.transfers.upload(b"hello\n", f"{folder}/readme.txt")
+    nbformat.write(app_notebook(folder), root / "app.ipynb")
+
+    env = isolated_jupyter_env(base / "home")
+    for var in CS3_ENV:
+        env.pop(var, None)
+    user = DEMO_USERS["einstein"]
+    env.update(CS3_GATEWAY=revad.gateway, CS3_USER=user.username, CS3_PASSWORD=user.password)
+
+    server = FrontendServer(kind, root, base / "home", env).start()
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(STEP)
+    watch = PageWatch()
+    watch.attach(page)
+    try:
+        yield Session(kind, server, page, watch, folder, einstein, revad)
+    finally:
+        context.close()
+        server.stop()
+        einstein.close()
+
+
+@pytest.fixture()
+def app(session: Session) -> Session:
+    """The session's page with the notebook open (once), showing its folder, nothing selected."""
+    if not session.opened:
+        open_notebook(session.page, session.server, "app.ipynb",
+                      ready=".cs3w-app .cs3w-browser", timeout=STEP / 1000)
+        session.opened = True
+        session.option("readme.txt").wait_for()
+    session.go(session.folder, shows="readme.txt")
+    session.select_nothing()
+    return session
