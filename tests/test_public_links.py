@@ -9,7 +9,7 @@ import pytest
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
-from cs3widgets.client.errors import CS3Error, Unauthenticated
+from cs3widgets.client.errors import CS3Error, PermissionDenied, Unauthenticated
 from cs3widgets.client.files import Files
 from cs3widgets.client.public_links import PublicLinks, public_path
 from cs3widgets.client.transfers import Transfers
@@ -86,3 +86,27 @@ def test_link_url_uses_configured_base(einstein: CS3Client, unique: str) -> None
     assert link.url == f"https://cernbox.example.org/s/{link.token}"
     assert einstein.links.url(link.token) in ("", link.url)
     links.remove(link.id)
+
+
+def test_a_viewer_may_not_publish_what_was_shared_with_them(
+    einstein: CS3Client, marie: CS3Client, unique: str
+) -> None:
+    """The server refuses a link from a recipient without the right to share; the
+    client says why, and no link exists afterwards."""
+    folder = f"{einstein.files.home()}/{unique}"
+    einstein.files.mkdir(folder)
+    share = einstein.shares.create(folder, "marie", "Viewer")
+    try:
+        mounted = marie.shares.accept(share.id).path
+        sent = marie.conn.calls["CreatePublicShare"]
+        with pytest.raises(PermissionDenied, match="ask its owner"):
+            marie.links.create(mounted, "Viewer")
+        assert marie.conn.calls["CreatePublicShare"] == sent + 1  # the server decided
+        assert marie.links.list() == [] and einstein.links.list(folder) == []
+        # With the right to share (Manager), the same call makes a link.
+        einstein.shares.update(share.id, role="Manager")
+        made = marie.links.create(mounted, "Viewer")
+        assert [link.id for link in marie.links.list()] == [made.id]
+        marie.links.remove(made.id)
+    finally:
+        einstein.shares.remove(share.id)

@@ -142,19 +142,20 @@ def test_reshare_needs_add_grant(
     share = einstein.shares.create(folder, "marie", "Viewer")
     mounted = marie.shares.accept(share.id).path
     try:
-        # A Viewer may not pass the share on: refused before any share is
-        # stored (the server would say only INTERNAL "error creating share").
+        # A Viewer may not pass the share on: the server refuses (it says
+        # only "error creating share"); the client says why.
         sent = marie.conn.calls["CreateShare"]
-        with pytest.raises(PermissionDenied, match="add_grant"):
+        with pytest.raises(PermissionDenied, match="ask its owner"):
             marie.shares.create(mounted, "richard", "Viewer")
-        assert marie.conn.calls["CreateShare"] == sent
+        assert marie.conn.calls["CreateShare"] == sent + 1
         assert marie.shares.list() == []
         assert all(r.share.creator != "marie" for r in richard.shares.received())
 
         # A Manager may, but only what she holds herself.
         einstein.shares.update(share.id, role="Manager")
-        with pytest.raises(PermissionDenied, match="deny_grant"):
+        with pytest.raises(PermissionDenied, match="allows more than you may do"):
             marie.shares.create(mounted, "richard", Custom({"stat", "deny_grant"}))
+        assert marie.shares.list() == []
         onward = marie.shares.create(mounted, "richard", "Viewer")
         assert onward.owner == "einstein" and onward.creator == "marie"
         got = richard.shares.accept(onward.id)

@@ -30,10 +30,10 @@ from cs3.types.v1beta1 import types_pb2
 from . import convert
 from .cache import client_cache
 from .connection import Connection
-from .errors import InvalidArgument
+from .errors import InvalidArgument, PermissionDenied, ServerError
 from .models import PublicLink
 from .paths import validate_target
-from .roles import Role, as_role, role_from_permissions, role_permissions
+from .roles import Role, as_role, role_from_permissions, role_permissions, why_refused
 
 #: Where Reva's publicstorageprovider mounts links.
 PUBLIC_MOUNT = "/public"
@@ -118,7 +118,12 @@ class PublicLinks:
         req = link_pb.CreatePublicShareRequest(resource_info=info, grant=grant)
         if display_name and "description" in req.DESCRIPTOR.fields_by_name:
             req.description = display_name
-        res = self._conn.call("CreatePublicShare", req, path=path)
+        try:
+            res = self._conn.call("CreatePublicShare", req, path=path)
+        except (ServerError, PermissionDenied) as err:
+            # The server refused (Reva answers an internal error whatever the
+            # reason): say why when the caller's permissions explain it.
+            raise why_refused(info, role, path) or err from None
         return self._model(res.share, info.path or path)
 
     def get(self, link_id: str | PublicLink) -> PublicLink:

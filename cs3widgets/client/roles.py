@@ -22,6 +22,8 @@ from typing import Any
 
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 
+from .errors import PermissionDenied
+
 #: Every boolean flag of ``cs3.storage.provider.v1beta1.ResourcePermissions``.
 ALL_FLAGS: frozenset[str] = frozenset(
     f.name for f in sp_res.ResourcePermissions.DESCRIPTOR.fields
@@ -148,8 +150,28 @@ def role_from_permissions(message: Any) -> Role:
     return role_from_flags(flags_of(message))
 
 
+def why_refused(info: Any, role: Role, path: str) -> PermissionDenied | None:
+    """Why the server refused to let the caller share ``info`` as ``role``, if its
+    permissions explain it (``None`` when they do not, or were not reported).
+
+    Called only after the server refused: the server decides, this only
+    puts its refusal into words a user can act on.
+    """
+    held = flags_of(info.permission_set)
+    if not held:
+        return None
+    if "add_grant" not in held:
+        return PermissionDenied("you may not share this; ask its owner to share it", path=path)
+    if role.flags - held:
+        return PermissionDenied(
+            f"you may not give the {role.name} role: it allows more than you may do here",
+            path=path,
+        )
+    return None
+
+
 __all__ = [
     "ALL_FLAGS", "CUSTOM", "FOLDER_ONLY", "READ_ONLY_FLAGS", "ROLES", "ROLE_FLAGS", "Custom",
     "Editor", "Manager", "Role", "Uploader", "Viewer", "as_role", "flags_of", "role_from_flags",
-    "role_from_permissions", "role_permissions",
+    "role_from_permissions", "role_permissions", "why_refused",
 ]

@@ -26,8 +26,9 @@ Server notes (Reva v1.29, checked against a live revad):
   :class:`~cs3widgets.client.errors.AlreadyExists` only if there is one
   with that grantee. A share the creator may not make (no ``add_grant``,
   e.g. a Viewer re-sharing, or more than they hold) is answered the same
-  ``INTERNAL``; the client checks the permissions its ``Stat`` reports first
-  and raises :class:`~cs3widgets.client.errors.PermissionDenied` instead.
+  ``INTERNAL``; after such a refusal the client reads the permissions its
+  ``Stat`` reported and raises :class:`~cs3widgets.client.errors.PermissionDenied`
+  saying why. The server decides; the client only explains.
 - The json share manager does not store share expirations, and
   ``UpdateReceivedShare`` supports only the ``state`` field (not ``hidden``
   nor ``mount_point``). Those calls raise
@@ -78,7 +79,7 @@ from .files import Files
 from .identity import Identity
 from .models import Grantee, Group, ReceivedShare, Share, User
 from .paths import validate_target
-from .roles import Role, as_role, flags_of, role_from_permissions, role_permissions
+from .roles import Role, as_role, role_from_permissions, role_permissions, why_refused
 
 #: Folder in the recipient's home where Reva mounts accepted shares.
 DEFAULT_SHARE_FOLDER = "MyShares"
@@ -225,30 +226,6 @@ class Shares:
                 return s
         return None
 
-    @staticmethod
-    def _check_may_grant(info: Any, role: Role, path: str) -> None:
-        """Refuse, before any share is stored, a share the creator may not make.
-
-        The server answers such a share with the same ``INTERNAL`` "error
-        creating share" as a duplicate, which says nothing to the user.
-        """
-        held = flags_of(info.permission_set)
-        if not held:
-            return  # the server did not say; let it decide
-        if "add_grant" not in held:
-            raise PermissionDenied(
-                "you may not share this: your permissions on it do not include "
-                "sharing (add_grant); ask its owner",
-                path=path,
-            )
-        missing = role.flags - held
-        if missing:
-            raise PermissionDenied(
-                f"you may not give the {role.name} role: you do not hold "
-                + ", ".join(sorted(missing)),
-                path=path,
-            )
-
     # -- shares I make ----------------------------------------------------
     def create(
         self,
@@ -272,7 +249,6 @@ class Shares:
         info = self._stat(path)
         if role.folder_only and not _is_dir(info):
             raise InvalidArgument(f"the {role.name} role can only be given on folders", path=path)
-        self._check_may_grant(info, role, path)
         grantee_msg = self._grantee_message(grantee, kind)
         grant = co_res.ShareGrant(
             grantee=grantee_msg,
@@ -283,15 +259,15 @@ class Shares:
             res = self._conn.call(
                 "CreateShare", co_pb.CreateShareRequest(resource_info=info, grant=grant), path=path
             )
-        except ServerError as err:
-            # Reva reports a duplicate share as an internal error without
-            # saying why (v1.29 as a status, v3 as a gRPC error; both map to
-            # ServerError): look for the existing share to tell the user.
+        except (ServerError, PermissionDenied) as err:
+            # The server refused. Reva reports a duplicate share, and a share
+            # the creator may not make, as an internal error without saying
+            # why (v1.29 as a status, v3 as a gRPC error): tell the user which.
             if self._find_existing(info, grantee_msg):
                 raise AlreadyExists(
                     f"{path} is already shared with this {kind}", path=path
                 ) from None
-            raise err
+            raise why_refused(info, role, path) or err from None
         if expiration is not None and not res.share.HasField("expiration"):
             self.remove(res.share.id.opaque_id)
             raise Unimplemented(
