@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from widgets_support import all_state_text
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
+from cs3widgets.client.config import CS3Config
 from cs3widgets.client.errors import CS3Error
 from cs3widgets.client.public_links import public_path
 from cs3widgets.widgets import ShareDialog
+
+#: The public web address the link tests configure.
+PUBLIC_BASE = "https://cernbox.example.org"
+
+
+@pytest.fixture()
+def linking(revad) -> Iterator[CS3Client]:
+    """einstein's client built from a config that names the site's public base URL."""
+    cfg = CS3Config.load(env={}, config_paths=[], gateway=revad.gateway, user="einstein",
+                         password="relativity", public_link_base_url=PUBLIC_BASE + "/")
+    with CS3Client.from_config(cfg) as client:
+        yield client
 
 
 @pytest.fixture()
@@ -96,7 +111,8 @@ def test_uploader_role_only_for_folders(einstein: CS3Client, folder: str) -> Non
     assert "file" in d.title.value
 
 
-def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> None:
+def test_public_link_with_password(revad, linking: CS3Client, folder: str) -> None:
+    einstein = linking
     d = ShareDialog(folder, client=einstein, threaded=False)
     d.link_role.value = "Viewer"
     d.link_password.value = "open sesame 42"  # typed into the Password box
@@ -111,7 +127,8 @@ def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> N
     (link,) = einstein.links.list(folder)
     assert link.password_protected and link.role == "Viewer"
     (row,) = d.link_list.children
-    assert link.token in row.url.value  # the copy box
+    assert row.url.value == link.url == f"{PUBLIC_BASE}/s/{link.token}"  # the copy box
+    assert f"href='{link.url}'" in row.anchor.value and "target='_blank'" in row.anchor.value
     assert "\U0001f512" in row.details.value
 
     # The server checks that password: the link opens with it, not without it.
