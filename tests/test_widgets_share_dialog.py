@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from widgets_support import all_state_text
+from widgets_support import PUBLIC_BASE, all_state_text, configured_client
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
-from cs3widgets.client.config import CS3Config
 from cs3widgets.client.errors import CS3Error
 from cs3widgets.client.public_links import public_path
 from cs3widgets.widgets import ShareDialog
-
-#: The public web address the link tests configure.
-PUBLIC_BASE = "https://cernbox.example.org"
-
-
-@pytest.fixture()
-def linking(revad) -> Iterator[CS3Client]:
-    """einstein's client built from a config that names the site's public base URL."""
-    cfg = CS3Config.load(env={}, config_paths=[], gateway=revad.gateway, user="einstein",
-                         password="relativity", public_link_base_url=PUBLIC_BASE + "/")
-    with CS3Client.from_config(cfg) as client:
-        yield client
 
 
 @pytest.fixture()
@@ -111,8 +96,12 @@ def test_uploader_role_only_for_folders(einstein: CS3Client, folder: str) -> Non
     assert "file" in d.title.value
 
 
-def test_public_link_with_password(revad, linking: CS3Client, folder: str) -> None:
-    einstein = linking
+def test_public_link_with_password(revad, folder: str) -> None:
+    with configured_client(revad.gateway, public_link_base_url=PUBLIC_BASE + "/") as einstein:
+        _link_with_password(revad, einstein, folder)
+
+
+def _link_with_password(revad, einstein: CS3Client, folder: str) -> None:
     d = ShareDialog(folder, client=einstein, threaded=False)
     d.link_role.value = "Viewer"
     d.link_password.value = "open sesame 42"  # typed into the Password box

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from widgets_support import PUBLIC_BASE, configured_client
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client.config import CS3Config
@@ -19,20 +20,13 @@ from cs3widgets.client.public_links import PublicLinks
 from cs3widgets.widgets import Browser, CS3App, ShareDialog
 from cs3widgets.widgets.share_rows import LinkRow, link_anchor
 
-PUBLIC_BASE = "https://cernbox.example.org"
 SOON = dt.date.today() + dt.timedelta(days=30)
-
-
-def _configured(gateway: str, **settings: str) -> CS3Client:
-    cfg = CS3Config.load(env={}, config_paths=[], gateway=gateway, user="einstein",
-                         password="relativity", **settings)
-    return CS3Client.from_config(cfg)
 
 
 @pytest.fixture()
 def linking(revad) -> Iterator[CS3Client]:
     """einstein, with the site's public base URL configured."""
-    with _configured(revad.gateway, public_link_base_url=PUBLIC_BASE) as client:
+    with configured_client(revad.gateway, public_link_base_url=PUBLIC_BASE) as client:
         yield client
 
 
@@ -201,7 +195,7 @@ def test_links_made_elsewhere_name_their_path(
             ("paper.txt", "table.csv")]
     # A client that made none of them (as after a restart, or links made in
     # the web UI): the server lists them with a resource id, no path.
-    with _configured(revad.gateway, public_link_base_url=PUBLIC_BASE) as other:
+    with configured_client(revad.gateway, public_link_base_url=PUBLIC_BASE) as other:
         assert {x.path for x in other.links.list() if x.id in {m.id for m in made}} == {""}
         b = Browser(folder, client=other, threaded=False)
         b.view = "links"
@@ -222,7 +216,7 @@ def test_link_paths_are_resolved_per_page(revad, einstein: CS3Client, unique: st
     for i in range(7):
         einstein.transfers.upload(b"x", f"{folder}/f{i}.txt")
         einstein.links.create(f"{folder}/f{i}.txt", "Viewer")
-    with _configured(revad.gateway) as other:
+    with configured_client(revad.gateway) as other:
         b = Browser(folder, client=other, threaded=False, page_size=3)
         before = Counter(other.conn.calls)
         b.view = "links"
@@ -241,7 +235,7 @@ def test_a_link_whose_resource_is_gone_shows_no_id(
     einstein.files.delete(f"{folder}/paper.txt")
     if link.id not in {x.id for x in einstein.links.list()}:
         pytest.skip("this server removes a link with its resource")
-    with _configured(revad.gateway) as other:
+    with configured_client(revad.gateway) as other:
         b = Browser(folder, client=other, threaded=False)
         b.view = "links"
         label = b.listing.labels[b.listing.page_keys.index(link.id)]
