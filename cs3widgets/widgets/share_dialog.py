@@ -92,6 +92,7 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         self.search = w.Text(placeholder="Search users and groups\u2026",
                              continuous_update=True, layout=full_width())
         self.results = w.Select(options=[], rows=5, layout=full_width())
+        self.results.add_class("cs3w-share-results")
         self.role = w.Dropdown(options=role_options(True), value="Viewer", description="Role",
                                layout=grow("13em"))
         self.expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
