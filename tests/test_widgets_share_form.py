@@ -241,3 +241,15 @@ def test_a_link_whose_resource_is_gone_shows_no_id(
         label = b.listing.labels[b.listing.page_keys.index(link.id)]
         assert link.id not in label and "location not known" in label.replace("\u00a0", " ")
         b.close()
+
+
+def test_the_demo_configures_a_public_link_url(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from cs3widgets.devserver import demo
+
+    env = demo._jupyter_env(SimpleNamespace(gateway="127.0.0.1:1"), tmp_path, "einstein")
+    assert env["CS3_PUBLIC_LINK_URL"] == demo.DEMO_PUBLIC_LINK_URL
+    # The notebooks' kernels read it through the one config.
+    assert CS3Config.load(env=env, config_paths=[]).public_link_base_url == (
+        demo.DEMO_PUBLIC_LINK_URL)
