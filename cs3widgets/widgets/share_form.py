@@ -87,6 +87,7 @@ class ShareFormState:
                 self.link_expiry.value = None
                 self.link_name.value = ""
                 self.ocm_role.value = "Viewer"
+                self.remote_users.value = None
                 self.title.value = (f"<h4>Share <code style='overflow-wrap:anywhere'>"
                                     f"{esc(self.path)}</code></h4>" if self.path else
                                     "<i>Select a file or folder to share.</i>")
@@ -116,7 +117,6 @@ class ShareFormState:
         self.disabled_reason = reason or ""
         self.notice.value = f"<div class='cs3w-notice'>{esc(reason)}</div>" if reason else ""
         self.notice.layout.display = None if reason else "none"
-
 
 
 __all__ = ["ShareFormState", "share_block_reason"]
