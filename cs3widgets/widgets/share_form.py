@@ -115,7 +115,8 @@ class ShareFormState:
             self.runner.set_disabled(widget, reason is None or bool(reason))
         #: Why the form is disabled, in plain words ("" while it is not).
         self.disabled_reason = reason or ""
-        self.notice.value = f"<div class='cs3w-notice'>{esc(reason)}</div>" if reason else ""
+        self.notice.value = (f"<div class='cs3w-notice' style='font-style:italic;padding:2px 0'>"
+                             f"{esc(reason)}</div>") if reason else ""
         self.notice.layout.display = None if reason else "none"
 
 

@@ -81,8 +81,10 @@ def link_anchor(link: PublicLink) -> str:
     if not link.url:
         return f"<i>{esc(NO_PUBLIC_URL)}</i>"
     url = esc(link.url)
+    # Front ends style bare anchors in widgets as plain text: say it is a link.
     return (f"<a href='{url}' target='_blank' rel='noopener noreferrer' "
-            f"style='overflow-wrap:anywhere'>{url}</a>")
+            "style='overflow-wrap:anywhere;text-decoration:underline;"
+            f"color:var(--jp-content-link-color,#1a73e8)'>{url}</a>")
 
 
 def link_place(link: PublicLink) -> str:
