@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ..errors_ui import UserInputError, guarded
-from ..share_rows import NO_PUBLIC_URL
+from ..share_rows import NO_PUBLIC_URL, link_anchor
 
 
 class ViewCommands:
@@ -45,7 +45,7 @@ class ViewCommands:
 
         def message(done: int) -> str:
             if name == "delete_link":
-                self.view_actions.url.value = ""
+                self.view_actions.url.value = self.view_actions.url_link.value = ""
             return action.done.format(n=done)
 
         def go() -> None:
@@ -68,7 +68,8 @@ class ViewCommands:
         if not link.url:
             raise UserInputError(NO_PUBLIC_URL)  # a bare token is no address
         self.view_actions.url.value = link.url
-        self.view_actions.url.layout.display = None
+        self.view_actions.url_link.value = link_anchor(link)
+        self.view_actions.url.layout.display = self.view_actions.url_link.layout.display = None
 
     # -- the Python twins of the buttons --------------------------------------
     def accept_selected(self) -> None:
