@@ -5,7 +5,9 @@ from __future__ import annotations
 from widgets_support import all_state_text, html_values
 
 from cs3widgets.client import CS3Client
+from cs3widgets.client.models import Grantee, PublicLink, Share
 from cs3widgets.widgets import AccountPanel, CS3App, InfoPanel
+from cs3widgets.widgets.info_panel import access_summary
 
 #: The person's facts, in the order the Info panel shows them.
 FACT_ORDER = ["Name", "Kind", "Where", "Size", "Modified", "Owner", "Your role",
@@ -106,6 +108,7 @@ def test_info_panel_for_a_viewer_recipient(
     fields = dict(p.rows())
     assert fields["Kind"] == "Folder" and fields["Your role"] == "Viewer"
     assert fields["Owner"] == "Albert Einstein (einstein)"
+    assert fields["Who has access"] == "You as Viewer"
     # The local driver gives a folder its inode's size, not its tree's: no Size.
     assert einstein.files.stat(folder).size % 4096 == 0
     assert "Size" not in fields and "4.0 KB" not in p.details.value
@@ -122,6 +125,7 @@ def test_info_panel_lock_holder_and_folder(einstein: CS3Client, unique: str) -> 
     try:
         p = InfoPanel(path, client=einstein, threaded=False)
         assert lock.holder and lock.holder in dict(p.rows())["Lock"]
+        assert dict(p.rows())["Who has access"] == "Only you"
     finally:
         einstein.locks.unlock(path, lock.lock_id)
     p.refresh_button.click()
@@ -170,3 +174,23 @@ def test_cs3app_panels_follow_the_browser(einstein: CS3Client, unique: str) -> N
     assert app.info.path == f"{folder}/x.txt" and dict(app.info.rows())["Size"].startswith("3 B")
     assert app.share.path == f"{folder}/x.txt"
     assert dict(app.account.rows())["Username"] == "einstein"
+
+
+def test_who_has_access_is_a_summary() -> None:
+    def share(name: str, role: str = "Viewer") -> Share:
+        return Share(id=name, resource_id=None, path="/home/x", role=role,
+                     grantee=Grantee("user", name, name.title()), permissions=frozenset())
+
+    link = PublicLink(id="l", token="t", resource_id=None, path="/home/x", role="Viewer",
+                      permissions=frozenset(), password_protected=True)
+    many = [share(n) for n in ("ada", "bob", "cy", "dee", "eve", "fay")]
+    assert access_summary(many, [link, link], owned=True) == (
+        "Ada (ada) as Viewer, Bob (bob) as Viewer, Cy (cy) as Viewer, and 3 more; "
+        "anyone with one of its 2 public links")
+    assert access_summary(many[:4], [], owned=True).count(" as Viewer") == 4
+    assert access_summary([], [link], owned=True) == (
+        "Anyone with the public link (Viewer, with password)")
+    assert access_summary([], [], owned=True) == "Only you"
+    assert access_summary([share("bob", "Editor")], [], owned=False, role="Editor") == (
+        "You as Editor, Bob (bob) as Editor")
+    assert access_summary([], [], owned=None) == "No shares or public links"

@@ -68,6 +68,7 @@ class InfoPanel(ClientHolder, w.VBox):
         self.lock: Lock | None = None
         self.versions: list[Version] = []
         self.owner = ""  # the owner as shown: "Display Name (username)" when known
+        self.owned: bool | None = None  # whether the user owns it (None: not known)
         self._root = ""  # where notebook links start: jupyter_root or the home
         self.details = w.HTML()  # the person's facts
         # The technical facts: closed by default, one click away.
@@ -130,6 +131,7 @@ class InfoPanel(ClientHolder, w.VBox):
         self.entry = facts.entry
         self.shares, self.links = facts.shares, facts.links
         self.lock, self.versions, self.owner = facts.lock, facts.versions, facts.owner
+        self.owned = facts.owned
         self._root = self.jupyter_root or facts.home
         self._render()
         self.banner.clear()
@@ -148,11 +150,12 @@ class InfoPanel(ClientHolder, w.VBox):
         size = content_size(e)
         if size is not None:
             rows.append(("Size", f"{human_size(size)} ({size:,} bytes)"))
+        role = role_from_flags(e.permissions).name if e.permissions else ""
         rows += [
             ("Modified", local_time(e.mtime, seconds=True) or "\u2014"),
             ("Owner", self.owner or e.owner or "\u2014"),
-            ("Your role", role_from_flags(e.permissions).name if e.permissions else "\u2014"),
-            ("Who has access", access_summary(self.shares, self.links)),
+            ("Your role", role or "\u2014"),
+            ("Who has access", access_summary(self.shares, self.links, self.owned, role)),
             ("Lock", lock_text(self.lock)),
         ]
         return rows
@@ -224,11 +227,18 @@ class InfoPanel(ClientHolder, w.VBox):
 NAMED_GRANTEES = 3
 
 
-def access_summary(shares: list[Share], links: list[PublicLink]) -> str:
-    """``Marie Curie (marie) as Editor; anyone with the public link (Viewer)``."""
+def access_summary(shares: list[Share], links: list[PublicLink], owned: bool | None = None,
+                   role: str = "") -> str:
+    """``Marie Curie (marie) as Editor; anyone with the public link (Viewer)``.
+
+    The grantees are the shares the user can list (their own); a recipient
+    (``owned`` false) is named first, as "you as Viewer".
+    """
     people = [f"{s.grantee.label} as {s.role}" for s in shares]
+    if owned is False and role:
+        people.insert(0, f"you as {role}")
     if len(people) > NAMED_GRANTEES + 1:
-        people = [*people[:NAMED_GRANTEES], f"and {len(shares) - NAMED_GRANTEES} more"]
+        people = [*people[:NAMED_GRANTEES], f"and {len(people) - NAMED_GRANTEES} more"]
     parts = [", ".join(people)] if people else []
     if len(links) == 1:
         (link,) = links
@@ -236,7 +246,10 @@ def access_summary(shares: list[Share], links: list[PublicLink]) -> str:
         parts.append(f"anyone with the public link ({link.role}{extra})")
     elif links:
         parts.append(f"anyone with one of its {len(links)} public links")
-    return "; ".join(parts) or "No shares or public links"
+    if parts:
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+    return "Only you" if owned else "No shares or public links"
 
 
 def lock_text(lock: Lock | None) -> str:
