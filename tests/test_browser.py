@@ -99,7 +99,9 @@ def test_share_dialog_shares_with_marie(app: Session, screenshot_dir: Path) -> N
     result.wait_for()
     result.click()
     session.button(dialog, "Share").click()
-    dialog.get_by_text("Shared with", exact=False).first.wait_for()
+    # The banner's "Shared with Marie Curie …" ("Not shared with anyone yet" also
+    # holds "shared with": get_by_text ignores case).
+    dialog.get_by_text("Shared with Marie Curie", exact=False).first.wait_for()
 
     shares = session.einstein.shares.list(folder)
     assert [(s.grantee.name, s.role) for s in shares] == [("marie", "Viewer")]

@@ -406,12 +406,19 @@ def test_shared_by_me_and_public_links_views(einstein: CS3Client, folder: str) -
     b.view = "links"
     assert link.id in b.listing.page_keys
     b.listing.select_keys([link.id])
+    b.view_actions.show_url.click()  # no public base URL configured: says so, shows no token
+    assert b.banner.is_error and "public base URL" in b.banner.message
+    assert link.token not in b.view_actions.url.value
+    einstein.links.public_base_url = "https://cernbox.example.org"
+    b.toolbar.refresh.click()
+    b.listing.select_keys([link.id])
     b.view_actions.show_url.click()
-    assert link.token in b.view_actions.url.value
+    assert b.view_actions.url.value == f"https://cernbox.example.org/s/{link.token}"
+    assert f"href='{b.view_actions.url.value}' target='_blank'" in b.view_actions.url_link.value
     b.view_actions.delete_link.click()
     b.confirm.confirm.click()
     assert link.id not in {x.id for x in einstein.links.list()}
-    assert b.view_actions.url.value == ""
+    assert b.view_actions.url.value == "" and b.view_actions.url_link.value == ""
 
 
 def test_restore_and_purge_from_trash(einstein: CS3Client, folder: str) -> None:

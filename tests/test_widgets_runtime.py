@@ -268,7 +268,7 @@ def test_one_selection_in_cs3app_is_a_handful_of_calls(counting_server: RevadSer
         app.browser.select(["/home/selection/two.txt"])
         assert app.wait(60)
         calls = Counter(client.conn.calls) - before
-        assert dict(app.info.rows())["Shares"] == "Marie Curie (marie) (Editor)"
+        assert dict(app.info.rows())["Who has access"] == "Marie Curie (marie) as Editor"
         assert app.share.grantee_row("marie").role.value == "Editor"
         app.close()
     # Stat; the shares (ListExistingShares where the server has it, else

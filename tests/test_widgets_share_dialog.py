@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from widgets_support import all_state_text
+from widgets_support import PUBLIC_BASE, all_state_text, configured_client
 
 from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
@@ -96,7 +96,12 @@ def test_uploader_role_only_for_folders(einstein: CS3Client, folder: str) -> Non
     assert "file" in d.title.value
 
 
-def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> None:
+def test_public_link_with_password(revad, folder: str) -> None:
+    with configured_client(revad.gateway, public_link_base_url=PUBLIC_BASE + "/") as einstein:
+        _link_with_password(revad, einstein, folder)
+
+
+def _link_with_password(revad, einstein: CS3Client, folder: str) -> None:
     d = ShareDialog(folder, client=einstein, threaded=False)
     d.link_role.value = "Viewer"
     d.link_password.value = "open sesame 42"  # typed into the Password box
@@ -111,7 +116,8 @@ def test_public_link_with_password(revad, einstein: CS3Client, folder: str) -> N
     (link,) = einstein.links.list(folder)
     assert link.password_protected and link.role == "Viewer"
     (row,) = d.link_list.children
-    assert link.token in row.url.value  # the copy box
+    assert row.url.value == link.url == f"{PUBLIC_BASE}/s/{link.token}"  # the copy box
+    assert f"href='{link.url}'" in row.anchor.value and "target='_blank'" in row.anchor.value
     assert "\U0001f512" in row.details.value
 
     # The server checks that password: the link opens with it, not without it.

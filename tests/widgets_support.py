@@ -49,3 +49,19 @@ def click_until_ok(button: w.Button, banner: Any, attempts: int = 60) -> None:
             return
         time.sleep(1)
     raise AssertionError(f"still failing: {banner.message}")
+
+
+#: The public web address tests configure for public links.
+PUBLIC_BASE = "https://cernbox.example.org"
+
+
+def configured_client(gateway: str, username: str = "einstein", **settings: str) -> Any:
+    """A demo user's client built from a CS3Config (no env, no config files) plus ``settings``."""
+    from cs3widgets.client import CS3Client
+    from cs3widgets.client.config import CS3Config
+    from cs3widgets.devserver import DEMO_USERS
+
+    user = DEMO_USERS[username]
+    cfg = CS3Config.load(env={}, config_paths=[], gateway=gateway, user=user.username,
+                         password=user.password, **settings)
+    return CS3Client.from_config(cfg)

@@ -42,7 +42,8 @@ class CS3Client:
         self.files = Files(self.conn)
         self.locks = Locks(self.conn, self.files)
         self.shares = Shares(self.conn, self.files)
-        self.links = PublicLinks(self.conn)
+        self.links = PublicLinks(
+            self.conn, public_base_url=config.public_link_base_url if config else None)
         self.ocm = OCM(self.conn)
         self.transfers = Transfers(self.conn, self.files)
 

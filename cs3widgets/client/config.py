@@ -40,6 +40,7 @@ ENV_VARS: dict[str, str] = {
     "CS3_DEADLINE": "deadline",
     "CS3_HOME": "home",
     "CS3_SWAN_TOKEN_FILE": "swan_token_file",
+    "CS3_PUBLIC_LINK_URL": "public_link_base_url",
 }
 
 
@@ -75,6 +76,11 @@ class CS3Config(Configurable):
     swan_token_file = Unicode(SWAN_TOKEN_FILE, help="Where SWAN writes its token").tag(
         config=True
     )
+    public_link_base_url = Unicode(
+        "",
+        help="The site's public web address: a public link is shown as "
+        "<this>/s/<token> (e.g. https://cernbox.cern.ch). Empty: links show no URL.",
+    ).tag(config=True)
 
     def __repr__(self) -> str:
         # Only non-secret fields; the password and token never appear.

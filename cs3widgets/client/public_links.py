@@ -9,10 +9,11 @@ Opening a link: build a client with
 ``publicshares``); the resource is then at ``/public/<link token>``
 (:func:`public_path`).
 
-``PublicLink.url`` is built from a public base URL: the ``public_base_url``
-argument, else the ``CS3WIDGETS_PUBLIC_URL`` environment variable, as
-``<base>/s/<token>`` (the ownCloud/CERNBox web form). Without a base URL it
-is empty.
+``PublicLink.url`` is built from the site's public base URL: the
+``public_base_url`` argument (a client built from a config passes
+``CS3Config.public_link_base_url``), else the ``CS3_PUBLIC_LINK_URL``
+environment variable, as ``<base>/s/<token>`` (the ownCloud/CERNBox web
+form). Without a base URL it is empty: a bare token is no address.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from cs3.sharing.link.v1beta1 import link_api_pb2 as link_pb
 from cs3.sharing.link.v1beta1 import resources_pb2 as link_res
@@ -38,7 +40,7 @@ from .roles import Role, as_role, role_from_permissions, role_permissions, why_r
 #: Where Reva's publicstorageprovider mounts links.
 PUBLIC_MOUNT = "/public"
 #: Environment variable with the site's public web base URL.
-PUBLIC_URL_ENV = "CS3WIDGETS_PUBLIC_URL"
+PUBLIC_URL_ENV = "CS3_PUBLIC_LINK_URL"
 
 _Update = link_pb.UpdatePublicShareRequest.Update
 
@@ -59,7 +61,8 @@ class PublicLinks:
 
     def url(self, token: str) -> str:
         """The web URL of a link, or "" when no public base URL is configured."""
-        return f"{self.public_base_url}/s/{token}" if self.public_base_url else ""
+        # Quoted: a token is the server's string, and it becomes part of an href.
+        return f"{self.public_base_url}/s/{quote(token, safe='')}" if self.public_base_url else ""
 
     def _stat(self, path: str) -> Any:
         res = self._conn.call(

@@ -31,6 +31,10 @@ from .server import RevadServer
 from .users import DEMO_USERS
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
+#: Where the demo's public links point. A stand-in: the demo runs no web
+#: front end that serves ``/s/<token>``; a real site sets its own
+#: (``CS3_PUBLIC_LINK_URL``, see the README).
+DEMO_PUBLIC_LINK_URL = "https://cernbox.example.org"
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
@@ -46,7 +50,8 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) 
     raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
 
 
-def _jupyter_env(server: RevadServer, work: Path, username: str) -> dict[str, str]:
+def _jupyter_env(server: RevadServer, work: Path, username: str,
+                 public_link_url: str = DEMO_PUBLIC_LINK_URL) -> dict[str, str]:
     user = DEMO_USERS[username]
     env = dict(os.environ)
     env.update(
@@ -56,6 +61,7 @@ def _jupyter_env(server: RevadServer, work: Path, username: str) -> dict[str, st
             "CS3_PASSWORD": user.password,
             "CS3_PEER_USER": "marie",
             "CS3_PEER_PASSWORD": DEMO_USERS["marie"].password,
+            "CS3_PUBLIC_LINK_URL": public_link_url,
             # Keep the demo's Jupyter state out of the user's own config.
             "JUPYTER_CONFIG_DIR": str(work / "jupyter-config"),
             "JUPYTER_RUNTIME_DIR": str(work / "jupyter-runtime"),
@@ -84,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-lab", action="store_true", help="do not start JupyterLab")
     ap.add_argument("--no-voila", action="store_true", help="do not start Voilà")
     ap.add_argument("--check", action="store_true", help="start, check it answers, stop")
+    ap.add_argument("--public-link-url", default=DEMO_PUBLIC_LINK_URL,
+                    help="the public base URL links are shown under (<it>/s/<token>)")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="cs3w-demo-"))
@@ -95,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         server.start()
         seed_demo(server)
         seed_gallery(server, NOTEBOOKS, username=args.user)
-        env = _jupyter_env(server, work, args.user)
+        env = _jupyter_env(server, work, args.user, args.public_link_url)
         kernels_dir = work / "kernels-cwd"  # the kernels' local working folder
         kernels_dir.mkdir()
         bindir = Path(sys.executable).parent
@@ -134,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {url}")
         print("  Logins: " + ", ".join(f"{u.username}/{u.password}" for u in DEMO_USERS.values()))
         print(f"  The notebooks are logged in as {args.user}. Logs: {work}")
+        print(f"  Public links show as {args.public_link_url}/s/<token>"
+              " (--public-link-url to change)")
         print("Press Ctrl-C to stop.", flush=True)
         if args.check:
             return 0

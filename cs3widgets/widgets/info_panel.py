@@ -10,11 +10,14 @@ from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
 from ..client.models import Entry, Lock, PublicLink, Share, Version
+from ..client.roles import role_from_flags
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, guarded
-from .formatting import html_table, human_size, local_time, plain
+from .formatting import esc, human_size, local_time, plain
 from .notebook_links import links_html
+from .prompt import Confirm
 from .resource_facts import ResourceFacts, fetch_facts
+from .resource_kind import content_size, kind_label
 from .runner import Runner
 from .widget_tree import close_owned, close_tree
 
@@ -23,7 +26,7 @@ MAX_VERSIONS = 50
 
 
 class _VersionRow(w.HBox):
-    """``2024-05-01 10:00:00  1.2 KB  [Restore]``."""
+    """``2024-05-01 10:00:00  1.2 KB  [Restore]`` (Restore asks first)."""
 
     def __init__(self, panel: InfoPanel, version: Version):
         self.version = version
@@ -34,12 +37,14 @@ class _VersionRow(w.HBox):
         self.restore = w.Button(description="Restore", icon="undo", layout=w.Layout(width="auto"))
         super().__init__([self.label, self.restore],
                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.restore.on_click(lambda _b: panel.restore_version(version.key))
+        self.restore.on_click(lambda _b: panel.ask_restore(version))
 
 
 class InfoPanel(ClientHolder, w.VBox):
-    """Name, path, type, MIME, size, times, owner, ids, permissions, shares,
-    links, lock holder and versions (with restore) of ``path``.
+    """What a person wants to know about ``path`` first (name, where, kind,
+    size, modified, owner, their role, who has access, lock), the technical
+    facts (path, id, etag, MIME type, raw permissions) behind a toggle, and
+    the versions, each restored after a confirmation.
 
     It loads in the background (see :mod:`.runner`); in a script call
     :meth:`wait` before reading :meth:`rows`.
@@ -63,16 +68,26 @@ class InfoPanel(ClientHolder, w.VBox):
         self.lock: Lock | None = None
         self.versions: list[Version] = []
         self.owner = ""  # the owner as shown: "Display Name (username)" when known
+        self.owned: bool | None = None  # whether the user owns it (None: not known)
         self._root = ""  # where notebook links start: jupyter_root or the home
-        self.details = w.HTML()
+        self.details = w.HTML()  # the person's facts
+        # The technical facts: closed by default, one click away.
+        self.technical_toggle = w.ToggleButton(
+            value=False, description="Technical details", icon="chevron-right",
+            tooltip="Path, id, etag, MIME type and permissions as the server gives them",
+            layout=w.Layout(width="auto"))
+        self.technical = w.HTML(layout=w.Layout(display="none"))
+        self.confirm = Confirm()
         self.versions_box = w.VBox()
         self.refresh_button = w.Button(description="Refresh", icon="refresh",
                                        layout=w.Layout(width="8em"))
         super().__init__(**kwargs)
-        self.children = [self.banner, self.busy, self.details, w.HTML("<b>Versions</b>"),
+        self.children = [self.banner, self.busy, self.details, self.technical_toggle,
+                         self.technical, w.HTML("<b>Versions</b>"), self.confirm,
                          self.versions_box, self.refresh_button]
         self.add_class("cs3w-info-panel")
         self.refresh_button.on_click(lambda _b: self.load())
+        self.technical_toggle.observe(self._on_technical_toggle, names="value")
         #: Set by CS3App: it fetches the facts once for this panel and the share dialog.
         self.follows_app = False
         if not self._connect(client):
@@ -84,8 +99,15 @@ class InfoPanel(ClientHolder, w.VBox):
 
     @observe("path")
     def _path_changed(self, change: dict) -> None:
+        # A restore asked about the previous item must never run on this one.
+        self.confirm.dismiss()
         if not self.follows_app:
             self.load()
+
+    def _on_technical_toggle(self, change: dict) -> None:
+        with self.hold_sync():
+            self.technical.layout.display = None if change["new"] else "none"
+            self.technical_toggle.icon = "chevron-down" if change["new"] else "chevron-right"
 
     @guarded
     def load(self, after: Callable[[], None] | None = None) -> None:
@@ -109,47 +131,55 @@ class InfoPanel(ClientHolder, w.VBox):
         self.entry = facts.entry
         self.shares, self.links = facts.shares, facts.links
         self.lock, self.versions, self.owner = facts.lock, facts.versions, facts.owner
+        self.owned = facts.owned
         self._root = self.jupyter_root or facts.home
         self._render()
         self.banner.clear()
 
     def rows(self) -> list[tuple[str, str]]:
-        """The (field, value) pairs shown, as plain text."""
+        """The person's facts shown, in order, as (field, plain text) pairs.
+
+        A folder has a Size row only where the server gives the size of its
+        contents (see :func:`~.resource_kind.content_size`).
+        """
         e = self.entry
         if e is None:
             return []
-        shares = "; ".join(f"{s.grantee.label} ({s.role})" for s in self.shares) or "none"
-        links = "; ".join(
-            f"{x.role}{' with password' if x.password_protected else ''}"
-            + (f", expires {local_time(x.expiration)}" if x.expiration else "")
-            for x in self.links
-        ) or "none"
-        if self.lock is not None:
-            lock = self.lock.holder or "someone"
-            if self.lock.expires:
-                lock += f" until {local_time(self.lock.expires)}"
-        else:
-            lock = "not locked"
+        rows = [("Name", e.name or "/"), ("Kind", kind_label(e)),
+                ("Where", e.path.rsplit("/", 1)[0] or "/" if e.path not in ("", "/") else "\u2014")]
+        size = content_size(e)
+        if size is not None:
+            rows.append(("Size", f"{human_size(size)} ({size:,} bytes)"))
+        role = role_from_flags(e.permissions).name if e.permissions else ""
+        rows += [
+            ("Modified", local_time(e.mtime, seconds=True) or "\u2014"),
+            ("Owner", self.owner or e.owner or "\u2014"),
+            ("Your role", role or "\u2014"),
+            ("Who has access", access_summary(self.shares, self.links, self.owned, role)),
+            ("Lock", lock_text(self.lock)),
+        ]
+        return rows
+
+    def technical_rows(self) -> list[tuple[str, str]]:
+        """What the server says, as it says it (behind the Technical details toggle)."""
+        e = self.entry
+        if e is None:
+            return []
         return [
-            ("Name", e.name or "/"),
             ("Path", e.path),
             ("Type", e.type.value),
             ("MIME type", e.mime_type or "\u2014"),
-            ("Size", f"{human_size(e.size)} ({e.size:,} bytes)"),
-            ("Modified", local_time(e.mtime, seconds=True)),
-            ("Owner", self.owner or e.owner or "\u2014"),
+            ("Size", f"{e.size:,} bytes"),
             ("Id", str(e.id) if e.id else "\u2014"),
             ("Etag", e.etag or "\u2014"),
             ("Permissions", ", ".join(sorted(e.permissions)) or "\u2014"),
-            ("Shares", shares),
-            ("Public links", links),
-            ("Lock", lock),
         ]
 
     def _render(self) -> None:
         old = list(self.versions_box.children)
         with self.hold_sync():
-            self.details.value = html_table(self.rows()) + links_html(self.entry, self._root)
+            self.details.value = facts_table(self.rows()) + links_html(self.entry, self._root)
+            self.technical.value = facts_table(self.technical_rows())
             shown = self.versions[:MAX_VERSIONS]
             rows: list[w.Widget] = [_VersionRow(self, v) for v in shown]
             if not rows:
@@ -160,9 +190,17 @@ class InfoPanel(ClientHolder, w.VBox):
             self.versions_box.children = rows
         close_tree(old)
 
+    def ask_restore(self, version: Version) -> None:
+        """Ask before restoring ``version`` (the Restore button): Cancel changes nothing."""
+        name = self.entry.name if self.entry else self.path
+        when = local_time(version.mtime, seconds=True)
+        self.confirm.ask(
+            f"Restore {name} as it was on {when}? Its current content becomes a version.",
+            lambda key=version.key: self.restore_version(key), confirm="Restore")
+
     @guarded
     def restore_version(self, key: str) -> None:
-        """Make version ``key`` the current content."""
+        """Make version ``key`` the current content (no question asked: see :meth:`ask_restore`)."""
         client = self._require_client()
         path = self.path
 
@@ -185,4 +223,55 @@ class InfoPanel(ClientHolder, w.VBox):
         return f"InfoPanel(path={self.path!r})"
 
 
-__all__ = ["InfoPanel"]
+#: Grantees named in "Who has access" before "and N more".
+NAMED_GRANTEES = 3
+
+
+def access_summary(shares: list[Share], links: list[PublicLink], owned: bool | None = None,
+                   role: str = "") -> str:
+    """``Marie Curie (marie) as Editor; anyone with the public link (Viewer)``.
+
+    The grantees are the shares the user can list (their own); a recipient
+    (``owned`` false) is named first, as "you as Viewer".
+    """
+    people = [f"{s.grantee.label} as {s.role}" for s in shares]
+    if owned is False and role:
+        people.insert(0, f"you as {role}")
+    if len(people) > NAMED_GRANTEES + 1:
+        people = [*people[:NAMED_GRANTEES], f"and {len(people) - NAMED_GRANTEES} more"]
+    parts = [", ".join(people)] if people else []
+    if len(links) == 1:
+        (link,) = links
+        extra = ", with password" if link.password_protected else ""
+        parts.append(f"anyone with the public link ({link.role}{extra})")
+    elif links:
+        parts.append(f"anyone with one of its {len(links)} public links")
+    if parts:
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+    return "Only you" if owned else "No shares or public links"
+
+
+def lock_text(lock: Lock | None) -> str:
+    """``not locked`` or ``Albert Einstein (einstein) until 2025-01-01 10:00``."""
+    if lock is None:
+        return "not locked"
+    text = lock.holder or "someone"
+    if lock.expires:
+        text += f" until {local_time(lock.expires)}"
+    return text
+
+
+def facts_table(rows: list[tuple[str, str]]) -> str:
+    """A key/value table whose values wrap between words (breaking a word only
+    when it alone is wider than the panel); every value is escaped here."""
+    body = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em;vertical-align:top;"
+        f"white-space:nowrap'>{esc(k)}</th>"
+        f"<td style='overflow-wrap:anywhere'>{esc(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table class='cs3w-table'>{body}</table>"
+
+
+__all__ = ["InfoPanel", "access_summary", "facts_table", "lock_text"]

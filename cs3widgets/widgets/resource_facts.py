@@ -38,6 +38,7 @@ class ResourceFacts:
     owner: str = ""  # "Display Name (username)" when known, else the owner id
     details: bool = False  # lock, versions, owner and home were fetched
     home: str = ""  # the user's home (where a Jupyter server's contents start by default)
+    owned: bool | None = None  # whether I own it (None: not known)
 
 
 def _optional(fetch: Callable[[], T], default: T) -> T:
@@ -80,6 +81,9 @@ def fetch_facts(client: CS3Client, path: str, *, details: bool = True) -> Resour
             facts.lock = _optional(lambda: client.locks.get_lock(entry.path), None)
             facts.versions = _optional(lambda: client.files.versions(entry.path), [])
         facts.owner = owner_label(client, entry.owner)
+        if entry.owner:  # who I am is asked once per client
+            facts.owned = _optional(
+                lambda: client.identity.whoami().opaque_id == entry.owner, None)
         facts.home = _optional(client.files.home, "")  # cached once per client
     return facts
 

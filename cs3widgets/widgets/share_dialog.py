@@ -7,6 +7,14 @@ keystroke restarts a short timer and only the last query goes to the server.
 server call of the dialog, the search runs off the main thread; a script
 calls :meth:`~ShareDialog.wait` before reading the results.
 
+The form belongs to one target: whenever ``path`` changes, every input
+(search, results, role, expiry, the link's role, password, expiry and
+name) and every message goes back to empty, so a click can never share the
+previous item. Where the Stat says the user may not share the target (no
+``add_grant``, as for a folder shared with them as Viewer) the form is
+disabled and says why; the server still decides every share, and a refusal
+shows in plain words.
+
 Link passwords are typed into an ``ipywidgets.Password``, whose value *is*
 synced to the kernel; the dialog reads it once and resets it to ``""`` at
 once, so no password stays in the widget state or the saved notebook.
@@ -22,13 +30,15 @@ import ipywidgets as w
 from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
-from ..client.errors import CS3Error
-from ..client.models import Entry, Group, OCMShare, PublicLink, RemoteUser, Share, User
+from ..client.errors import PermissionDenied
+from ..client.models import Entry, Group, PublicLink, Share, User
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded, log
 from .formatting import esc, plain
 from .resource_facts import ResourceFacts, fetch_facts, shares_and_links
 from .runner import Runner
+from .share_federated import FederatedSharing
+from .share_form import ShareFormState, share_block_reason
 from .share_rows import (
     GranteeRow,
     LinkRow,
@@ -44,7 +54,7 @@ from .widget_tree import close_owned, close_tree
 DEBOUNCE_SECONDS = 0.3
 
 
-class ShareDialog(ClientHolder, w.VBox):
+class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
     """Share ``path`` with users and groups, by public link, or with other sites."""
 
     #: The file or folder being shared. Set it to switch resource.
@@ -65,19 +75,24 @@ class ShareDialog(ClientHolder, w.VBox):
         self.debounce = debounce
         self._pending_query: str | None = None
         self._results: dict[int, User | Group] = {}
-        self._remote: dict[int, RemoteUser] = {}
         self.entry: Entry | None = None
         self.shares: list[Share] = []
         self.links: list[PublicLink] = []
-        self.ocm_shares: list[OCMShare] = []
-        self.ocm_enabled: bool | None = None
         self.searches = 0  # queries actually sent (the debounce keeps it low)
+        # Bumped whenever the target changes: work started for an earlier
+        # target (a search, a share) must not fill in or reload this one's form.
+        self._epoch = 0
+        self._resetting = False
+        self.disabled_reason = ""
 
         self.title = w.HTML()
+        #: Why the form is disabled (hidden while the user may share).
+        self.notice = w.HTML(layout=w.Layout(display="none"))
         # -- users and groups -------------------------------------------------
         self.search = w.Text(placeholder="Search users and groups\u2026",
                              continuous_update=True, layout=full_width())
         self.results = w.Select(options=[], rows=5, layout=full_width())
+        self.results.add_class("cs3w-share-results")
         self.role = w.Dropdown(options=role_options(True), value="Viewer", description="Role",
                                layout=grow("13em"))
         self.expiry = w.DatePicker(description="Expires", value=None, layout=grow("16em"))
@@ -95,23 +110,9 @@ class ShareDialog(ClientHolder, w.VBox):
         self.link_button = w.Button(description="Create link", icon="link",
                                     button_style="primary", layout=w.Layout(width="auto"))
         self.link_list = w.VBox()
-        # -- federated (OCM) -----------------------------------------------
-        self.remote_users = w.Dropdown(options=[], description="Remote user",
-                                       layout=grow("18em"))
-        self.ocm_role = w.Dropdown(options=[("Viewer", "Viewer"), ("Editor", "Editor")],
-                                   value="Viewer", description="Role", layout=grow("13em"))
-        self.ocm_button = w.Button(description="Share with remote user", icon="globe",
-                                   layout=w.Layout(width="auto"))
-        self.ocm_list = w.VBox()
-        self.ocm_section = w.VBox([
-            w.HTML("<b>Other sites (federated)</b>"),
-            wrap_row([self.remote_users, self.ocm_role, self.ocm_button]),
-            self.ocm_list,
-        ], layout=w.Layout(display="none"))
-
         super().__init__(**kwargs)
         self.children = [
-            self.banner, self.busy, self.title,
+            self.banner, self.busy, self.title, self.notice,
             w.HTML("<b>Share with people and groups</b>"),
             self.search,
             self.results,
@@ -122,15 +123,15 @@ class ShareDialog(ClientHolder, w.VBox):
             wrap_row([self.link_password, self.link_name]),
             wrap_row([self.link_button]),
             self.link_list,
-            self.ocm_section,
+            self._build_federated(),
         ]
         self.add_class("cs3w-share-dialog")
         self.search.observe(self._on_search_typed, names="value")
         self.share_button.on_click(lambda _b: self.share_selected())
         self.link_button.on_click(lambda _b: self.create_link())
-        self.ocm_button.on_click(lambda _b: self.share_remote())
         #: Set by CS3App: it fetches the facts once for this dialog and the info panel.
         self.follows_app = False
+        self._set_allowed(None)  # nothing to share until a target is shown
 
         if not self._connect(client):
             return
@@ -142,6 +143,7 @@ class ShareDialog(ClientHolder, w.VBox):
     # ------------------------------------------------------------ loading
     @observe("path")
     def _path_changed(self, change: dict) -> None:
+        self.reset_form()
         if not self.follows_app:
             self.load()
 
@@ -170,6 +172,7 @@ class ShareDialog(ClientHolder, w.VBox):
             self.role.value = "Viewer"
             self.link_role.options = options
             self.link_role.value = "Viewer"
+            self._set_allowed(share_block_reason(entry))
         self._show_sharing(facts.shares, facts.links)
         self.banner.clear()
         self._load_ocm()
@@ -198,49 +201,11 @@ class ShareDialog(ClientHolder, w.VBox):
 
         self._run(lambda: shares_and_links(client, entry), apply, key="sharing")
 
-    def _load_ocm(self) -> None:
-        """Show the federated section only where the site runs OCM (asked once per dialog)."""
-        client = self._require_client()
-        if self.ocm_enabled is False:
-            return
-        rid = self.entry.id if self.entry else None
-
-        def work() -> tuple[list[RemoteUser], list[OCMShare]] | None:
-            try:
-                return client.ocm.remote_users(""), client.ocm.list_shares()
-            except CS3Error as exc:  # OCMNotEnabled is one
-                log.debug("no federated sharing here: %s", exc)
-                return None
-
-        def apply(found: tuple[list[RemoteUser], list[OCMShare]] | None) -> None:
-            if found is None:
-                self.ocm_enabled = False
-                self.ocm_section.layout.display = "none"
-                return
-            remote, mine = found
-            self.ocm_enabled = True
-            self.ocm_shares = [s for s in mine if rid is not None and s.resource_id is not None
-                               and s.resource_id.opaque_id == rid.opaque_id]
-            self._remote = dict(enumerate(remote))
-            old = list(self.ocm_list.children)
-            with self.hold_sync():
-                self.remote_users.options = [
-                    (plain(f"{u.display_name or u.username} ({u.username}@{u.idp})"), i)
-                    for i, u in self._remote.items()
-                ]
-                self.ocm_list.children = [
-                    w.Label(plain(f"{s.grantee.name if s.grantee else '?'}@{s.provider}"
-                                  f" · {s.role}"))
-                    for s in self.ocm_shares
-                ]
-                self.ocm_section.layout.display = None
-            close_tree(old)
-
-        self._run(work, apply, key="ocm")
-
     # ------------------------------------------------------------ search
     def _on_search_typed(self, change: dict) -> None:
         """Restart the debounce timer on every keystroke."""
+        if self._resetting:
+            return
         self._pending_query = change["new"]
         if self.debounce <= 0:
             self.flush_search()
@@ -263,6 +228,7 @@ class ShareDialog(ClientHolder, w.VBox):
             self._set_results([])
             return
         self.searches += 1
+        epoch = self._epoch
 
         def work() -> list[User | Group]:
             started = time.monotonic()
@@ -271,7 +237,11 @@ class ShareDialog(ClientHolder, w.VBox):
             log.debug("search %d results in %.3fs", len(found), time.monotonic() - started)
             return found
 
-        self._run(work, self._set_results, key="search")
+        def apply(found: list[User | Group]) -> None:
+            if epoch == self._epoch:  # else the target changed: the form was emptied
+                self._set_results(found)
+
+        self._run(work, apply, key="search")
 
     def _set_results(self, found: Sequence[User | Group]) -> None:
         self._results = dict(enumerate(found))
@@ -298,10 +268,30 @@ class ShareDialog(ClientHolder, w.VBox):
         raise UserInputError(f"{name} is not among the search results")
 
     # ------------------------------------------------------------ changes
-    def _change(self, work: Callable[[], Any], message: Callable[[Any], str]) -> None:
-        """Run a change on the server, then reload the shares and links and say what happened."""
-        buttons = [self.share_button, self.link_button, self.ocm_button]
-        self._run(work, lambda result: self._reload_sharing(message(result)), disable=buttons)
+    def _change(self, work: Callable[[], Any], message: Callable[[Any], str], *,
+                sharing: bool = False) -> None:
+        """Run a change on the server, then reload the shares and links and say what happened.
+
+        ``sharing``: the change gives access (a share, a link); a refusal
+        then says in plain words that the user may not share the target.
+        """
+        epoch, path = self._epoch, self.path
+        name = path.rstrip("/").rsplit("/", 1)[-1] or path
+
+        def done(result: Any) -> None:
+            if epoch == self._epoch:
+                self._reload_sharing(message(result))
+            else:  # the target changed meanwhile: say which item this was about
+                self.banner.success(f"{name}: {message(result)}")
+
+        def failed(exc: BaseException) -> None:
+            if sharing and isinstance(exc, PermissionDenied):
+                self.banner.error(f"Not shared: you may not share {name}. "
+                                  "Ask its owner to share it.")
+            else:
+                self.banner.error(exc)
+
+        self._run(work, done, on_error=failed, disable=self._form_buttons())
 
     @guarded
     def share_selected(self) -> None:
@@ -315,7 +305,7 @@ class ShareDialog(ClientHolder, w.VBox):
         kind = "user" if isinstance(grantee, User) else "group"
         path, role, expiry = self.path, self.role.value, expiry_datetime(self.expiry.value)
         self._change(lambda: client.shares.create(path, grantee, role, expiry, kind=kind),
-                     lambda _s: f"Shared with {grantee.label} as {role}")
+                     lambda _s: f"Shared with {grantee.label} as {role}", sharing=True)
 
     @guarded
     def change_role(self, share_id: str, role: str) -> None:
@@ -363,6 +353,7 @@ class ShareDialog(ClientHolder, w.VBox):
                                         expiration=expiration, display_name=name),
             lambda link: "Public link created"
             + (" with a password" if link.password_protected else ""),
+            sharing=True,
         )
 
     @guarded
@@ -370,23 +361,6 @@ class ShareDialog(ClientHolder, w.VBox):
         """Delete a public link."""
         client = self._require_client()
         self._change(lambda: client.links.remove(link_id), lambda _n: "Public link deleted")
-
-    # ------------------------------------------------------------ federated
-    @guarded
-    def share_remote(self) -> None:
-        """Share with the chosen user at another site."""
-        client = self._require_client()
-        if self.remote_users.value is None:
-            raise UserInputError("Choose a remote user (exchange an invitation first)")
-        user = self._remote[self.remote_users.value]
-        path, role = self.path, self.ocm_role.value
-
-        def done(_share: Any) -> None:
-            self._load_ocm()
-            self.banner.success(f"Shared with {user.display_name or user.username}@{user.idp}")
-
-        self._run(lambda: client.ocm.share(path, user, role), done,
-                  disable=[self.ocm_button])
 
     def close(self) -> None:
         """Stop pending work (and the search timer), then close every widget of the dialog."""

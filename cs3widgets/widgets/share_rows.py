@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..client.models import PublicLink, Share
 from ..client.roles import FOLDER_ONLY, ROLES
-from .formatting import local_time, plain
+from .formatting import esc, local_time, plain
 
 if TYPE_CHECKING:
     from .share_dialog import ShareDialog
@@ -71,26 +71,69 @@ class GranteeRow(w.HBox):
         self.remove.on_click(lambda _b: dialog.remove_share(share.id))
 
 
-class LinkRow(w.HBox):
-    """``[https://…/s/abc] Viewer 🔒 expires … [Delete]`` for one public link."""
+#: Shown instead of a link's address when no public base URL is configured.
+NO_PUBLIC_URL = ("No web address to show: this site's public base URL is not configured "
+                 "(CS3_PUBLIC_LINK_URL, or c.CS3Config.public_link_base_url).")
+
+
+def link_anchor(link: PublicLink) -> str:
+    """The link's full URL as a link that opens in a new tab, or why there is none."""
+    if not link.url:
+        return f"<i>{esc(NO_PUBLIC_URL)}</i>"
+    url = esc(link.url)
+    # Front ends style bare anchors in widgets as plain text: say it is a link.
+    return (f"<a href='{url}' target='_blank' rel='noopener noreferrer' "
+            "style='overflow-wrap:anywhere;text-decoration:underline;"
+            f"color:var(--jp-content-link-color,#1a73e8)'>{url}</a>")
+
+
+def link_place(link: PublicLink) -> str:
+    """Where a link points, as a path; never an internal id."""
+    return link.path or "(location not known)"
+
+
+class LinkRow(w.VBox):
+    """One public link: its URL as a link, the URL in a box to copy, and
+    ``paper.txt · Viewer 🔒 · expires … [Delete]``."""
 
     def __init__(self, dialog: ShareDialog, link: PublicLink):
         self.link = link
-        self.url = w.Text(value=link.url or link.token, layout=grow("14em", "10em"),
+        self.anchor = w.HTML(value=link_anchor(link))
+        # A text box, because selecting text in one is how a person copies
+        # without a clipboard API (core widgets have none); edits are undone.
+        self.url = w.Text(value=link.url, layout=grow("14em", "10em"),
                           tooltip="Select and copy")
+        self.url.observe(self._keep_url, names="value")
+        if not link.url:
+            self.url.layout.display = "none"
         lock = " \U0001f512" if link.password_protected else ""
-        details = f"{link.role}{lock}"
+        place = link_place(link)
+        details = f"{place.rstrip('/').rsplit('/', 1)[-1] or place} \u00b7 {link.role}{lock}"
         if link.expiration:
             details += f" \u00b7 expires {local_time(link.expiration)}"
         if link.display_name and link.display_name != link.token:
             # Reva v1 names an unnamed link after its token: not worth repeating.
             details += f" \u00b7 {link.display_name}"
-        self.details = w.Label(value=plain(details))
+        self.details = w.Label(value=plain(details), tooltip=plain(place))
         self.delete = w.Button(description="Delete", icon="trash", layout=w.Layout(width="auto"))
-        super().__init__([self.url, self.details, self.delete],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([self.anchor, wrap_row([self.url, self.details, self.delete])])
+        self.add_class("cs3w-link-row")
         self.delete.on_click(lambda _b: dialog.delete_link(link.id))
 
+    def _keep_url(self, change: dict) -> None:
+        if change["new"] != self.link.url:
+            self.url.value = self.link.url
 
-__all__ = ["GranteeRow", "LinkRow", "expiry_datetime", "full_width", "grow", "role_options",
-           "wrap_row"]
+
+__all__ = [
+    "NO_PUBLIC_URL",
+    "GranteeRow",
+    "LinkRow",
+    "expiry_datetime",
+    "full_width",
+    "grow",
+    "link_anchor",
+    "link_place",
+    "role_options",
+    "wrap_row",
+]

@@ -35,7 +35,10 @@ PAYLOAD_PROBE = "cs3wx"
 STEP = 60_000
 
 CS3_ENV = ("CS3_GATEWAY", "CS3_AUTH", "CS3_USER", "CS3_PASSWORD", "CS3_TOKEN",
-           "CS3_TOKEN_FILE", "CS3_HOME", "CS3_SWAN_TOKEN_FILE")
+           "CS3_TOKEN_FILE", "CS3_HOME", "CS3_SWAN_TOKEN_FILE", "CS3_PUBLIC_LINK_URL")
+
+#: The public base URL the notebook's kernel is configured with (links show under it).
+PUBLIC_LINK_URL = "https://cernbox.example.org"
 
 
 def client_for(server: RevadServer, username: str) -> CS3Client:
@@ -155,7 +158,8 @@ def session(
     for var in CS3_ENV:
         env.pop(var, None)
     user = DEMO_USERS["einstein"]
-    env.update(CS3_GATEWAY=revad.gateway, CS3_USER=user.username, CS3_PASSWORD=user.password)
+    env.update(CS3_GATEWAY=revad.gateway, CS3_USER=user.username, CS3_PASSWORD=user.password,
+               CS3_PUBLIC_LINK_URL=PUBLIC_LINK_URL)
 
     server = FrontendServer(kind, root, base / "home", env).start()
     context = chromium.new_context(viewport=VIEWPORT)

@@ -9,6 +9,7 @@ from ...client.client import CS3Client
 from ...client.models import PublicLink
 from ..formatting import local_time, plain
 from ..listing import columns
+from ..share_rows import link_place
 from .shared_by_me import lacks_path, open_shared_resource
 from .view import View, ViewAction
 
@@ -21,7 +22,7 @@ LINKS_HEADER = columns(
 def link_label(link: PublicLink) -> str:
     """``/home/data   Viewer  🔒  2025-01-01 00:00  my link``."""
     return columns(
-        (plain(link.path or link.id), 36, "left"),
+        (plain(link_place(link)), 36, "left"),  # never the link's internal id
         (plain(link.role), 9, "left"),
         ("\U0001f512" if link.password_protected else "", 3, "left"),
         (local_time(link.expiration), 16, "left"),
@@ -52,7 +53,9 @@ class PublicLinksView(View):
         return lacks_path(item)
 
     def complete(self, client: CS3Client, items: list[PublicLink]) -> list[PublicLink]:
-        # The links' resources, by id: the client's id-to-path cache, else one Stat each.
+        # The links' resources, by id (links made by another client or in the
+        # web UI come without a path): the client's one id-to-path cache, else
+        # one Stat each; the Browser asks only for the rows of the page shown.
         return [replace(x, path=client.files.path_of(x.resource_id)) if lacks_path(x) else x
                 for x in items]
 

@@ -24,6 +24,8 @@ class ViewActions(w.HBox):
         self._groups: dict[str, list[w.Widget]] = {}
         self.url = w.Text(description="URL", layout=w.Layout(flex="1 1 20em", width="auto",
                                                               display="none"))
+        #: The same URL as a link that opens in a new tab.
+        self.url_link = w.HTML(layout=w.Layout(display="none"))
         for view in views.values():
             if not view.actions:
                 continue
@@ -36,7 +38,7 @@ class ViewActions(w.HBox):
                 setattr(self, action.name, button)
                 group.append(button)
             if any(a.name == "show_url" for a in view.actions):
-                group.append(self.url)
+                group += [self.url, self.url_link]
             self._groups[view.name] = group
         kwargs.setdefault("layout", w.Layout(flex_flow="row wrap"))
         super().__init__(**kwargs)
@@ -49,7 +51,7 @@ class ViewActions(w.HBox):
 
     def all_widgets(self) -> list[w.Widget]:
         """Every button and box, shown or not (for closing)."""
-        return [*self.buttons.values(), self.url]
+        return [*self.buttons.values(), self.url, self.url_link]
 
 
 __all__ = ["ViewActions"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from ..errors_ui import guarded
+from ..errors_ui import UserInputError, guarded
+from ..share_rows import NO_PUBLIC_URL, link_anchor
 
 
 class ViewCommands:
@@ -44,7 +45,7 @@ class ViewCommands:
 
         def message(done: int) -> str:
             if name == "delete_link":
-                self.view_actions.url.value = ""
+                self.view_actions.url.value = self.view_actions.url_link.value = ""
             return action.done.format(n=done)
 
         def go() -> None:
@@ -64,8 +65,11 @@ class ViewCommands:
     def show_link_url(self) -> None:
         """Put the selected link's URL in the copy box."""
         link = self._keyed()[self._selected_keys()[0]]
-        self.view_actions.url.value = link.url or link.token
-        self.view_actions.url.layout.display = None
+        if not link.url:
+            raise UserInputError(NO_PUBLIC_URL)  # a bare token is no address
+        self.view_actions.url.value = link.url
+        self.view_actions.url_link.value = link_anchor(link)
+        self.view_actions.url.layout.display = self.view_actions.url_link.layout.display = None
 
     # -- the Python twins of the buttons --------------------------------------
     def accept_selected(self) -> None:
