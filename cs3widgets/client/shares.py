@@ -239,14 +239,14 @@ class Shares:
             raise PermissionDenied(
                 "you may not share this: your permissions on it do not include "
                 "sharing (add_grant); ask its owner",
-                path=path,
+                path=path, operation="CreateShare",
             )
         missing = role.flags - held
         if missing:
             raise PermissionDenied(
                 f"you may not give the {role.name} role: you do not hold "
                 + ", ".join(sorted(missing)),
-                path=path,
+                path=path, operation="CreateShare",
             )
 
     # -- shares I make ----------------------------------------------------
@@ -289,7 +289,8 @@ class Shares:
             # ServerError): look for the existing share to tell the user.
             if self._find_existing(info, grantee_msg):
                 raise AlreadyExists(
-                    f"{path} is already shared with this {kind}", path=path
+                    f"{path} is already shared with this {kind}", path=path,
+                    operation="CreateShare",
                 ) from None
             raise err
         if expiration is not None and not res.share.HasField("expiration"):
