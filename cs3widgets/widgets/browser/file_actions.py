@@ -27,17 +27,29 @@ def count_of(n: int, one: str, many: str = "items") -> str:
 
 
 def name_lock_holder(client: Any, exc: CS3Error, entry: Any) -> None:
-    """Fill in who holds the lock the server refused us with (it does not say)."""
+    """Fill in who holds the lock the server refused us with (it does not say).
+
+    The listing's lock (else one GetLock) gives the holder's id; the name is
+    the user's display name (one cached lookup).
+    """
     if not isinstance(exc, Locked) or exc.holder:
         return
     lock = getattr(entry, "lock", None)
     try:
         if lock is None and exc.path:
             lock = client.locks.get_lock(exc.path)
+        if lock is None:
+            return
+        name = ""
+        if lock.holder_id:
+            for idp in ("", client.identity.whoami().idp):
+                user = client.identity.user_by_id(idp, lock.holder_id)
+                if user is not None:
+                    name = user.display_name or user.username
+                    break
+        exc.holder = name or lock.holder or None
     except CS3Error:
         return  # the name is a nicety
-    if lock is not None:
-        exc.holder = lock.holder or lock.app_name or None
 
 
 class FileActions:
@@ -103,8 +115,9 @@ class FileActions:
                 if error is not None:
                     what = doing(done) if doing is not None else ""
                     text = describe_error(error, what)
-                    if done:  # say what did happen before the failure
-                        text = f"{message(done)}; then: {text}"
+                    before = message(done) if done else ""
+                    if before:  # say what did happen before the failure
+                        text = f"{before}; then: {text}"
                     if on_error is not None:
                         on_error(error, text)
                     else:
@@ -203,7 +216,9 @@ class FileActions:
 
         def message(done: int) -> str:
             moved = max(0, done - 1)  # the first step only checks the folder
-            if moved < len(paths) and moved:
+            if not moved:
+                return ""
+            if moved < len(paths):
                 return f"Moved {moved} of {len(paths)} items to {where}"
             return f"Moved {count_of(moved, names[0])} to {where}"
 
