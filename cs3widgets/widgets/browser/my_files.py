@@ -95,9 +95,11 @@ def is_share_folder(client: CS3Client, folder: str, entry: Entry) -> bool:
 
     Decided from what the server shows, not from its version: the entry
     sits at the home root under the share folder's name, and it is a
-    reference, or a folder holding references only (Reva mounts each
-    accepted share there as one). A folder of that name with files of the
-    user's own stays. Costs one listing, only when such an entry exists.
+    reference, or a folder holding only mounts of accepted shares: Reva v3
+    lists each as a reference, Reva v1.29 follows it and lists the other
+    user's resource (owned by them). A folder of that name with things of
+    the user's own in it stays. Costs one listing, only when such an entry
+    exists.
     """
     if entry.name != client.shares.share_folder or folder != client.identity.home():
         return False
@@ -107,9 +109,10 @@ def is_share_folder(client: CS3Client, folder: str, entry: Entry) -> bool:
         return False
     try:
         inside = client.files.list(entry.path)
+        me = client.identity.whoami().opaque_id
     except CS3Error:
         return False
-    return all(e.type == EntryType.REFERENCE for e in inside)
+    return all(e.type == EntryType.REFERENCE or (e.owner and e.owner != me) for e in inside)
 
 
 def load_folder(client: CS3Client, path: str) -> Folder:
