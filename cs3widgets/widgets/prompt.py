@@ -73,13 +73,15 @@ class Prompt(w.VBox):
         return self.layout.display != "none"
 
     # -- asking ---------------------------------------------------------------------
-    def ask(self, label: str, initial: str, on_ok: Callable[[str], None], ok: str = "OK") -> None:
+    def ask(self, label: str, initial: str, on_ok: Callable[[str], None], ok: str = "OK",
+            placeholder: str = "") -> None:
         """Show the prompt; ``on_ok(text)`` runs when the user confirms (Enter or OK)."""
         self._drop_picker()
         with self.hold_sync():
             self.label.value = f"<b>{esc(label)}</b>"
             self._entered = False
             self.text.value = initial
+            self.text.placeholder = placeholder
             self.text.layout.display = None
             self.ok.description = ok
             self.ok.layout.display = None

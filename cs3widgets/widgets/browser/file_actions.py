@@ -139,7 +139,8 @@ class FileActions:
     @guarded
     def _ask_mkdir(self) -> None:
         self._require_client()
-        self.prompt.ask("New folder name:", "", self.mkdir, ok="Create")
+        self.prompt.ask("New folder name:", "", self.mkdir, ok="Create",
+                        placeholder="folder name")
 
     @guarded
     def mkdir(self, name: str) -> None:
@@ -155,7 +156,8 @@ class FileActions:
     def _ask_rename(self) -> None:
         (entry,) = self._selected_entries(1, 1)
         self.prompt.ask(f"Rename {entry.name} to:", entry.name,
-                        lambda name: self.rename(entry.path, name), ok="Rename")
+                        lambda name: self.rename(entry.path, name), ok="Rename",
+                        placeholder="new name")
 
     @guarded
     def rename(self, path: str, new_name: str) -> None:
