@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.pages import tidy_for_screenshot
+from browser.pages import VIEWPORT, tidy_for_screenshot
 from browser.session import Session
 
 pytestmark = pytest.mark.browser
@@ -63,6 +63,17 @@ def test_enter_submits_the_new_folder_prompt(app: Session) -> None:
     session.browser.locator(".cs3w-banner.cs3w-success").wait_for()
     assert box.is_hidden()
 
+    # Enter on an unchanged box sends no value, only the Enter message: the
+    # prompt submits after its grace timer (the kernel loop's), here an empty name.
+    session.button(session.browser, "New folder").click()
+    box.wait_for()
+    session.page.wait_for_function("el => document.activeElement === el",
+                                   arg=box.element_handle())
+    session.page.keyboard.press("Enter")
+    error = session.browser.locator(".cs3w-banner.cs3w-error")
+    error.wait_for()
+    assert "name is empty" in error.inner_text()
+
 
 @FRONTENDS
 def test_messages_do_not_move_the_layout(app: Session) -> None:
@@ -110,3 +121,26 @@ def test_dark_theme_banner_is_dark(app: Session, screenshot_dir: Path) -> None:
         theme("JupyterLab Light")
     colour = session.browser.locator(".cs3w-banner.cs3w-error").evaluate(_LUMINANCE)
     assert colour["y"] > 0.6, colour  # and light again in the light theme
+
+
+@FRONTENDS
+def test_toolbar_labels_fit_and_groups_wrap_whole(app: Session) -> None:
+    """No label is cut; at 1400 px and at 390 px Delete never sits on a line alone."""
+    session = app
+    page = session.page
+    try:
+        for width in (1400, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(300)
+            boxes = {}
+            for name in ("Open", "New folder", "Upload", "Download", "Rename", "Move", "Delete"):
+                button = session.button(session.browser, name).first
+                cut = button.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+                assert not cut, (width, name)
+                boxes[name] = button.bounding_box()
+            rows = {b["y"] for b in boxes.values()}
+            assert boxes["Delete"]["y"] == boxes["Move"]["y"] == boxes["Rename"]["y"], width
+            if width == 1400:
+                assert len(rows) <= 2, rows
+    finally:
+        page.set_viewport_size(VIEWPORT)

@@ -1,4 +1,4 @@
-"""The Browser's toolbar: one row of buttons, each an attribute."""
+"""The Browser's toolbar: three groups of buttons that wrap whole, each button an attribute."""
 
 from __future__ import annotations
 
