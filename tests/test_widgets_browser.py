@@ -189,9 +189,10 @@ def test_rename_and_move(einstein: CS3Client, folder: str) -> None:
 
     b.select([f"{folder}/uno.txt", f"{folder}/two.txt"])
     assert len(b.selected) == 2
-    b.toolbar.move.click()
-    b.prompt.text.value = f"{folder}/dest"
-    b.prompt.ok.click()
+    b.toolbar.move.click()  # a folder picker, not a typed path
+    picker = b.prompt.picker
+    picker._dircontent.value = "\U0001f4c1 dest"  # into the folder
+    picker._select.click()  # "Move here"
     assert sorted(e.name for e in einstein.files.list(f"{folder}/dest")) == ["two.txt", "uno.txt"]
     assert names(b) == ["dest"]
 

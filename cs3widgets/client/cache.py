@@ -8,7 +8,8 @@ on one :class:`~.connection.Connection`; they find the same
 - one id-to-path map (and its path-to-id twin) serves shares, links and
   locks: a resource seen by any of them is not stat-ed again for its id or
   its path;
-- users are looked up by id once per client, whichever widget shows them.
+- users and groups are looked up by id once per client, whichever widget
+  shows them.
 
 Everything here is safe to use from several threads (the widgets' runner
 has more than one). Nothing secret is kept.
@@ -20,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .models import User
+from .models import Group, User
 
 T = TypeVar("T")
 
@@ -43,6 +44,7 @@ class ClientCache:
         self._paths: dict[IdKey, str] = {}
         self._ids: dict[str, Any] = {}  # path -> resource id (the other way round)
         self._users: dict[IdKey, User | None] = {}
+        self._groups: dict[IdKey, Group | None] = {}
 
     # -- identity ----------------------------------------------------------
     def me(self, fetch: Callable[[], User]) -> User:
@@ -105,6 +107,17 @@ class ClientCache:
                 self._users.setdefault((found.idp, found.opaque_id), found)
         return found
 
+    def group(self, idp: str, opaque_id: str, fetch: Callable[[], Group | None]) -> Group | None:
+        """A group by id: ``fetch()`` once per client (None = not resolvable)."""
+        key = (idp, opaque_id)
+        with self._lock:
+            if key in self._groups:
+                return self._groups[key]
+        found = fetch()
+        with self._lock:
+            self._groups[key] = found
+        return found
+
     def remember_users(self, users: list[User]) -> None:
         """Remember users another answer carried (search results, whoami)."""
         with self._lock:
@@ -121,6 +134,7 @@ class ClientCache:
             self._paths.clear()
             self._ids.clear()
             self._users.clear()
+            self._groups.clear()
 
 
 _ATTR = "_cs3w_client_cache"

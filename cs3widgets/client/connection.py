@@ -192,11 +192,20 @@ class Connection:
         """Call a unary GatewayAPI method with auth; raise mapped errors.
 
         The one place CS3 statuses become exceptions: callers catch the
-        mapped error (its ``code`` keeps the CS3 status code) instead of
-        inspecting statuses by hand. ``request`` may be a callable building
-        the message, for requests that carry the token in their body
-        (WhoAmI): it is rebuilt for the retry.
+        mapped error (its ``code`` keeps the CS3 status code, its
+        ``operation`` the method) instead of inspecting statuses by hand.
+        ``request`` may be a callable building the message, for requests
+        that carry the token in their body (WhoAmI): it is rebuilt for the retry.
         """
+        try:
+            return self._call(method, request, path=path, deadline=deadline)
+        except CS3Error as err:
+            err.operation = err.operation or method
+            raise
+
+    def _call(
+        self, method: str, request: Any, *, path: str | None, deadline: float | None
+    ) -> Any:
         for attempt in (0, 1):
             md = [("x-access-token", self.token())]
             message = request() if callable(request) else request
@@ -218,6 +227,15 @@ class Connection:
         self, method: str, request: Any, *, path: str | None = None, deadline: float | None = None
     ) -> Iterator[Any]:
         """Call a server-streaming method; yield responses, raising mapped errors."""
+        try:
+            yield from self._stream(method, request, path=path, deadline=deadline)
+        except CS3Error as err:
+            err.operation = err.operation or method
+            raise
+
+    def _stream(
+        self, method: str, request: Any, *, path: str | None, deadline: float | None
+    ) -> Iterator[Any]:
         for attempt in (0, 1):
             md = [("x-access-token", self.token())]
             if self._closed:

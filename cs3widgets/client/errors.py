@@ -19,11 +19,17 @@ class CS3Error(Exception):
 
     #: A short, user-facing name for the kind of failure.
     title = "Error"
+    #: The gateway method that failed ("Delete", "CreateShare", ...), set by
+    #: the connection; widgets word their message after it.
+    operation = ""
 
-    def __init__(self, message: str = "", *, path: str | None = None, code: int | None = None):
+    def __init__(self, message: str = "", *, path: str | None = None, code: int | None = None,
+                 operation: str = ""):
         self.message = message or self.title
         self.path = path
         self.code = code
+        if operation:
+            self.operation = operation
         super().__init__(str(self))
 
     def __str__(self) -> str:

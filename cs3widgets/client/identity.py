@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cs3.gateway.v1beta1 import gateway_api_pb2 as gw_pb
 from cs3.identity.group.v1beta1 import group_api_pb2 as group_pb
+from cs3.identity.group.v1beta1 import resources_pb2 as group_res
 from cs3.identity.user.v1beta1 import resources_pb2 as user_res
 from cs3.identity.user.v1beta1 import user_api_pb2 as user_pb
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
@@ -12,7 +13,7 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from . import convert
 from .cache import client_cache
 from .connection import Connection
-from .errors import NotFound
+from .errors import CS3Error, NotFound
 from .models import Group, Quota, User
 from .wire import RawRequest, bool_field, string_field
 
@@ -100,6 +101,31 @@ class Identity:
             return convert.user(res.user)
 
         return self._cache.user(idp, opaque_id, fetch)
+
+    def group_by_id(self, idp: str, opaque_id: str) -> Group | None:
+        """A group by id (GetGroup), or None if the server knows none; cached per client.
+
+        Shares name their group grantees by id (Reva's json and LDAP
+        providers use the group name as id); this gives the display name,
+        one call per group per client.
+        """
+        if not opaque_id:
+            return None
+
+        def fetch() -> Group | None:
+            try:
+                res = self._conn.call(
+                    "GetGroup",
+                    group_pb.GetGroupRequest(
+                        group_id=group_res.GroupId(idp=idp, opaque_id=opaque_id),
+                        skip_fetching_members=True,
+                    ),
+                )
+            except CS3Error:
+                return None  # a name is a nicety: the id shows instead
+            return convert.group(res.group)
+
+        return self._cache.group(idp, opaque_id, fetch)
 
     def find_users(self, query: str) -> list[User]:
         """Users whose username, display name or mail contains ``query``."""

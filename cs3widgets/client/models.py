@@ -187,6 +187,8 @@ class Share:
     creator: str = ""
     created: datetime | None = None
     expiration: datetime | None = None
+    #: The owner's display name ("Albert Einstein"; "" if the server gave none).
+    owner_display_name: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ class PublicLinks:
         except (ServerError, PermissionDenied) as err:
             # The server refused (Reva answers an internal error whatever the
             # reason): say why when the caller's permissions explain it.
-            raise why_refused(info, role, path) or err from None
+            raise why_refused(info, role, path, operation="CreatePublicShare") or err from None
         return self._model(res.share, info.path or path)
 
     def get(self, link_id: str | PublicLink) -> PublicLink:

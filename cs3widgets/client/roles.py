@@ -150,7 +150,9 @@ def role_from_permissions(message: Any) -> Role:
     return role_from_flags(flags_of(message))
 
 
-def why_refused(info: Any, role: Role, path: str) -> PermissionDenied | None:
+def why_refused(
+    info: Any, role: Role, path: str, *, operation: str = ""
+) -> PermissionDenied | None:
     """Why the server refused to let the caller share ``info`` as ``role``, if its
     permissions explain it (``None`` when they do not, or were not reported).
 
@@ -161,11 +163,12 @@ def why_refused(info: Any, role: Role, path: str) -> PermissionDenied | None:
     if not held:
         return None
     if "add_grant" not in held:
-        return PermissionDenied("you may not share this; ask its owner to share it", path=path)
+        return PermissionDenied("you may not share this; ask its owner to share it", path=path,
+                                operation=operation)
     if role.flags - held:
         return PermissionDenied(
             f"you may not give the {role.name} role: it allows more than you may do here",
-            path=path,
+            path=path, operation=operation,
         )
     return None
 

@@ -165,8 +165,11 @@ class Shares:
         if g.type == sp_res.GRANTEE_TYPE_GROUP:
             gid = g.group_id
             # Group ids are group names in Reva's json and LDAP providers;
-            # resolving the display name would cost one call per group.
-            return Grantee("group", gid.opaque_id, idp=gid.idp, opaque_id=gid.opaque_id)
+            # the display name costs one GetGroup per group per client.
+            group = self._identity.group_by_id(gid.idp, gid.opaque_id)
+            name = group.name if group is not None and group.name else gid.opaque_id
+            display = group.display_name if group is not None else ""
+            return Grantee("group", name, display, idp=gid.idp, opaque_id=gid.opaque_id)
         uid = g.user_id
         u = self._user_by_id(uid)
         if u is None:
@@ -184,6 +187,10 @@ class Shares:
         u = self._user_by_id(uid) if uid is not None else None
         return u.username if u else (uid.opaque_id if uid is not None else "")
 
+    def _display_name(self, uid: Any) -> str:
+        u = self._user_by_id(uid) if uid is not None else None
+        return u.display_name if u else ""
+
     def _share_model(self, s: Any, path: str = "") -> Share:
         role = role_from_permissions(s.permissions.permissions)
         rid = convert.resource_id(s.resource_id)
@@ -195,6 +202,7 @@ class Shares:
             role=role.name,
             permissions=role.flags,
             owner=self._username(s.owner),
+            owner_display_name=self._display_name(s.owner),
             creator=self._username(s.creator),
             created=convert.timestamp(s.ctime),
             expiration=convert.timestamp(s.expiration),
@@ -265,9 +273,10 @@ class Shares:
             # why (v1.29 as a status, v3 as a gRPC error): tell the user which.
             if self._find_existing(info, grantee_msg):
                 raise AlreadyExists(
-                    f"{path} is already shared with this {kind}", path=path
+                    f"{path} is already shared with this {kind}", path=path,
+                    operation="CreateShare",
                 ) from None
-            raise why_refused(info, role, path) or err from None
+            raise why_refused(info, role, path, operation="CreateShare") or err from None
         if expiration is not None and not res.share.HasField("expiration"):
             self.remove(res.share.id.opaque_id)
             raise Unimplemented(

@@ -46,6 +46,8 @@ class ClientHolder:
         self._owns_runner = runner is None
         self.runner = runner if runner is not None else Runner(sync=not threaded)
         self.busy = BusyIndicator()
+        if getattr(self, "banner", None) is not None:
+            self.banner.runner = self.runner  # successes fade on the runner's loop
 
     def _connect(self, client: CS3Client | None) -> bool:
         """Resolve the client; on failure show why in the banner and return False."""

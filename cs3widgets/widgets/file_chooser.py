@@ -382,6 +382,11 @@ class FileChooser(ChooserOptions, ClientHolder, w.VBox, w.ValueWidget):
         self._set_form_values(self._default_path, self._default_filename,
                               check=norm is not None, then_select=self._select_default)
 
+    def open_dialog(self) -> None:
+        """Show the folder listing, as a click on the Select button does."""
+        if self._gb.layout.display == "none":
+            self._show_dialog()
+
     def refresh(self) -> None:
         """Re-read the folder shown."""
         self._set_form_values(self._current, self._filename.value)

@@ -103,6 +103,7 @@ class Runner:
         self._generations: dict[Hashable, int] = {}
         self._posted: list[Callable[[], None]] = []
         self._timers: dict[Hashable, tuple[float, Callable[[], None]]] = {}
+        self._idle: set[Hashable] = set()  # keys of timers wait() does not wait for
         self._disabled: dict[int, list[Any]] = {}  # id(widget) -> [widget, count, was]
         self._seq = itertools.count()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -171,23 +172,31 @@ class Runner:
         for fn in posted:
             fn()
 
-    def later(self, delay: float, fn: Callable[[], None], *, key: Hashable) -> None:
+    def later(self, delay: float, fn: Callable[[], None], *, key: Hashable,
+              idle: bool = False) -> None:
         """Run ``fn()`` on the event loop after ``delay`` s, unless called again with ``key``.
 
         The debounce of search boxes: every keystroke calls this; only the
         last one's ``fn`` runs. In plain Python it runs at :meth:`wait` (or
-        at :meth:`flush`).
+        at :meth:`flush`). ``idle``: housekeeping (a message that fades
+        away) that :meth:`wait` runs once due but never sleeps for, so a
+        script does not wait seconds for a banner to hide.
         """
         with self._lock:
             generation = self._generations.get(key, 0) + 1
             self._generations[key] = generation
             self._timers[key] = (time.monotonic() + delay, fn)
+            if idle:
+                self._idle.add(key)
+            else:
+                self._idle.discard(key)
 
         def fire() -> None:
             with self._lock:
                 if self._generations.get(key) != generation or self._closed:
                     return
                 self._timers.pop(key, None)
+                self._idle.discard(key)
             fn()
 
         loop = _running_loop()
@@ -198,6 +207,7 @@ class Runner:
         """Run the pending :meth:`later` call of ``key`` now (if any)."""
         with self._lock:
             pending = self._timers.pop(key, None)
+            self._idle.discard(key)
             self._generations[key] = self._generations.get(key, 0) + 1
         if pending is not None:
             pending[1]()
@@ -206,9 +216,12 @@ class Runner:
         """In plain Python: run the :meth:`later` calls, waiting until they are due."""
         while True:
             with self._lock:
-                if not self._timers:
+                now = time.monotonic()
+                timers = {k: v for k, v in self._timers.items()
+                          if k not in self._idle or v[0] <= now}
+                if not timers:
                     return
-                key, (due, _fn) = min(self._timers.items(), key=lambda kv: kv[1][0])
+                key, (due, _fn) = min(timers.items(), key=lambda kv: kv[1][0])
             pause = due - time.monotonic()
             if deadline is not None and time.monotonic() + max(pause, 0) > deadline:
                 return
@@ -324,6 +337,7 @@ class Runner:
             tasks, self._tasks = self._tasks, []
             self._posted = []
             self._timers.clear()
+            self._idle.clear()
         for task in tasks:
             task.future.cancel()
             task.delivered = True

@@ -1,4 +1,4 @@
-"""The Browser's toolbar: one row of buttons, each an attribute."""
+"""The Browser's toolbar: three groups of buttons that wrap whole, each button an attribute."""
 
 from __future__ import annotations
 
@@ -21,8 +21,21 @@ BUTTONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Buttons that stay together when the toolbar wraps: a narrow widget moves a
+#: whole group to the next line, never one button alone.
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("home", "up", "refresh", "open_item"),
+    ("new_folder", "upload", "download"),
+    ("rename", "move", "delete"),
+)
+
+
 class Toolbar(w.HBox):
-    """``home up refresh | open | new folder upload download rename move delete``."""
+    """``home up refresh open | new folder upload download | rename move delete``.
+
+    Every button is as wide as its label (``width="auto"``), so no label is
+    cut; the groups wrap, the buttons inside a group do not.
+    """
 
     home: w.Button
     up: w.Button
@@ -36,12 +49,22 @@ class Toolbar(w.HBox):
     delete: w.Button
 
     def __init__(self, **kwargs: Any) -> None:
-        buttons = []
         for attr, (description, icon, tooltip) in BUTTONS.items():
-            width = "3em" if not description else "auto"
             b = w.Button(description=description, icon=icon, tooltip=tooltip,
-                         layout=w.Layout(width=width))
+                         layout=w.Layout(width="auto", min_width="2.6em", flex="0 0 auto"))
             setattr(self, attr, b)
-            buttons.append(b)
         self.delete.button_style = "danger"
-        super().__init__(buttons, layout=w.Layout(flex_flow="row wrap"), **kwargs)
+        self.groups = [
+            w.HBox([getattr(self, attr) for attr in group],
+                   layout=w.Layout(flex_flow="row nowrap", flex="0 0 auto",
+                                   margin="0 12px 0 0"))
+            for group in GROUPS
+        ]
+        kwargs.setdefault("layout", w.Layout(flex_flow="row wrap", align_items="center",
+                                             width="auto"))
+        super().__init__(self.groups, **kwargs)
+
+    @property
+    def buttons(self) -> list[w.Button]:
+        """Every button, in order."""
+        return [getattr(self, attr) for attr in BUTTONS]

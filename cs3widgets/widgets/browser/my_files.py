@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from ...client import paths as cs3paths
 from ...client.client import CS3Client
 from ...client.errors import CS3Error
-from ...client.models import Entry
+from ...client.models import Entry, EntryType
 from ..errors_ui import UserInputError, log
 from ..formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
 from ..formatting import icon_for as entry_icon
@@ -90,10 +90,41 @@ class Folder:
     linked: set[Any] = field(default_factory=set)
 
 
+def is_share_folder(client: CS3Client, folder: str, entry: Entry) -> bool:
+    """Whether ``entry`` is the server's folder of accepted shares (``MyShares``).
+
+    Decided from what the server shows, not from its version: the entry
+    sits at the home root under the share folder's name, and it is a
+    reference, or a folder holding only mounts of accepted shares: Reva v3
+    lists each as a reference, Reva v1.29 follows it and lists the other
+    user's resource (owned by them). A folder of that name with things of
+    the user's own in it stays. Costs one listing, only when such an entry
+    exists.
+    """
+    if entry.name != client.shares.share_folder or folder != client.identity.home():
+        return False
+    if entry.type == EntryType.REFERENCE:
+        return True
+    if not entry.is_dir:
+        return False
+    try:
+        inside = client.files.list(entry.path)
+        me = client.identity.whoami().opaque_id
+    except CS3Error:
+        return False
+    return all(e.type == EntryType.REFERENCE or (e.owner and e.owner != me) for e in inside)
+
+
 def load_folder(client: CS3Client, path: str) -> Folder:
-    """List ``path`` and the share/link markers (3 calls, whatever the folder's size)."""
+    """List ``path`` and the share/link markers (3 calls, whatever the folder's size).
+
+    At the home root, the server's share folder is left out: accepted
+    shares are reached from "Shared with me", and its references cannot be
+    opened on every server line.
+    """
     path = cs3paths.validate_path(path)
     entries = client.files.list(path)
+    entries = [e for e in entries if not is_share_folder(client, path, e)]
     folder = Folder(path, entries)
     try:
         for s in client.shares.list():
@@ -143,4 +174,4 @@ class MyFilesView(View):
 
 
 __all__ = ["FILES_HEADER", "SORT_KEYS", "Folder", "MyFilesView", "arrange", "entry_label",
-           "ids_of", "load_folder"]
+           "ids_of", "is_share_folder", "load_folder"]

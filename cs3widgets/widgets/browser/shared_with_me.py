@@ -1,8 +1,17 @@
-"""Shared with me: shares others made with me, to accept or decline."""
+"""Shared with me: resources others shared with me, to accept or decline.
+
+A resource can reach me through several shares: one with me and one with
+a group I am in, say. The view shows **one row per resource**
+(:class:`ReceivedResource`): its state and role are the most useful of its
+shares' (accepted before pending before declined; the role with the most
+permissions), and Accept or Decline acts on every share of it, so the
+server's state matches the row. Owners and groups show by display name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ...client.client import CS3Client
@@ -28,6 +37,68 @@ def received_label(rs: ReceivedShare) -> str:
     )
 
 
+#: Which state a merged row shows: the most useful one.
+STATE_ORDER = {"accepted": 3, "pending": 2, "declined": 1, "invalid": 0}
+
+
+@dataclass(frozen=True)
+class ReceivedResource(ReceivedShare):
+    """One resource shared with me, however many of its shares reach me.
+
+    ``share`` is the row's representative share (a share with me before a
+    group share, then the oldest id: stable across reloads, so its id is
+    the row's key) with the best role of all; ``share_ids`` lists every
+    share of the resource made with me or my groups.
+    """
+
+    share_ids: tuple[str, ...] = ()
+    #: How it reaches me: "you" and/or group display names.
+    via: tuple[str, ...] = ()
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's display name (else username)."""
+        return self.share.owner_display_name or self.share.owner or self.share.creator
+
+
+def resource_key(rs: ReceivedShare) -> Hashable:
+    """What two shares of one resource have in common."""
+    rid = rs.share.resource_id
+    if rid is not None and rid.opaque_id:
+        return (rid.storage_id, rid.opaque_id)
+    return rs.share.path or rs.share.id
+
+
+def _via(rs: ReceivedShare) -> str:
+    grantee = rs.share.grantee
+    if grantee.kind == "group":
+        return grantee.display_name or grantee.name
+    return "you"
+
+
+def merge_received(shares: Sequence[ReceivedShare]) -> list[ReceivedResource]:
+    """One :class:`ReceivedResource` per resource, in the order first seen."""
+    groups: dict[Hashable, list[ReceivedShare]] = {}
+    for rs in shares:
+        groups.setdefault(resource_key(rs), []).append(rs)
+    out = []
+    for members in groups.values():
+        rep = min(members, key=lambda r: (r.share.grantee.kind == "group", r.share.id))
+        best_state = max(members, key=lambda r: STATE_ORDER.get(r.state, 0))
+        best_role = max(members, key=lambda r: len(r.share.permissions))
+        reached = next((r for r in members if r.path), rep)
+        out.append(ReceivedResource(
+            share=replace(rep.share, role=best_role.share.role,
+                          permissions=best_role.share.permissions),
+            state=best_state.state, mount_point=best_state.mount_point or rep.mount_point,
+            hidden=all(r.hidden for r in members), name=rep.name or reached.name,
+            path=reached.path if best_state.state == "accepted" else "",
+            share_ids=tuple(sorted(r.share.id for r in members)),
+            via=tuple(dict.fromkeys(_via(r) for r in members)),
+        ))
+    return out
+
+
 class SharedWithMeView(View):
     """Received shares in every state, with Accept and Decline."""
 
@@ -36,17 +107,27 @@ class SharedWithMeView(View):
     header: ClassVar[str] = RECEIVED_HEADER
     has_states: ClassVar[bool] = True
     item_type: ClassVar[type] = ReceivedShare
-    actions: ClassVar[tuple[ViewAction, ...]] = (
-        ViewAction("accept", "Accept", "check", style="success",
-                   run=lambda c, share_id: c.shares.accept(share_id),
-                   done="Accepted {n} share(s)"),
-        ViewAction("decline", "Decline", "times",
-                   run=lambda c, share_id: c.shares.decline(share_id),
-                   done="Declined {n} share(s)"),
-    )
+    def __init__(self) -> None:
+        # Row key (a share id) -> every share id of that resource, from the
+        # last load: Accept and Decline act on all of them.
+        self.members: dict[Hashable, tuple[str, ...]] = {}
+        self.actions = (  # type: ignore[misc]  # bound to this view's members
+            ViewAction("accept", "Accept", "check", style="success",
+                       run=lambda c, key: self._each(key, c.shares.accept),
+                       done="Accepted {n} share(s)"),
+            ViewAction("decline", "Decline", "times",
+                       run=lambda c, key: self._each(key, c.shares.decline),
+                       done="Declined {n} share(s)"),
+        )
 
-    def load(self, client: CS3Client, path: str) -> list[ReceivedShare]:
-        return client.shares.received()
+    def _each(self, key: Hashable, act: Any) -> None:
+        for share_id in self.members.get(key, (key,)):
+            act(share_id)
+
+    def load(self, client: CS3Client, path: str) -> list[ReceivedResource]:
+        rows = merge_received(client.shares.received())
+        self.members = {self.key(r): r.share_ids for r in rows}
+        return rows
 
     def key(self, item: ReceivedShare) -> Hashable:
         return item.share.id
@@ -68,4 +149,5 @@ class SharedWithMeView(View):
         return item.path
 
 
-__all__ = ["RECEIVED_HEADER", "RECEIVED_STATES", "SharedWithMeView", "received_label"]
+__all__ = ["RECEIVED_HEADER", "RECEIVED_STATES", "ReceivedResource", "SharedWithMeView",
+           "merge_received", "received_label", "resource_key"]

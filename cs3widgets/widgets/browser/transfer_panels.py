@@ -47,8 +47,11 @@ class UploadPanel(_Panel):
 
     def __init__(self, browser: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.file_upload = w.FileUpload(multiple=True, description="From your computer")
-        self.upload_local_button = w.Button(description="Upload from kernel disk", icon="upload")
+        # width auto: as wide as the label (the default width cut it short).
+        self.file_upload = w.FileUpload(multiple=True, description="From your computer",
+                                        layout=w.Layout(width="auto"))
+        self.upload_local_button = w.Button(description="Upload from kernel disk", icon="upload",
+                                            layout=w.Layout(width="auto"))
         self._chooser: Any = None
         self.file_upload.observe(lambda c: browser._on_file_upload(c), names="value")
         self.upload_local_button.on_click(lambda _b: browser._upload_local_selected())

@@ -17,6 +17,7 @@ from ...client import paths as cs3paths
 from ..errors_ui import UserInputError, guarded
 from ..formatting import esc, human_size
 from ..transfers_ui import TransferProgress
+from .upload_batch import UploadBatch, summary
 
 #: Largest file offered as a direct download to the user's computer. The
 #: bytes travel inside the widget's state (a data: URI), so keep it modest.
@@ -104,18 +105,58 @@ class TransferActions:
         # stay in the widget state (it would be saved into the notebook).
         batch = [(str(f["name"]), bytes(f["content"])) for f in files]
         self.file_upload.value = ()
-        for name, content in batch:
-            self.upload_bytes(name, content)
+        self.upload_files(batch)
 
     @guarded
     def upload_bytes(self, name: str, content: bytes) -> None:
         """Upload ``content`` as ``name`` into the current folder (with progress)."""
+        self.upload_files([(name, content)])
+
+    @guarded
+    def upload_files(self, files: Sequence[tuple[str, bytes]]) -> None:
+        """Upload ``(name, content)`` pairs into the current folder.
+
+        One progress row per file, one message for the batch ("Uploaded 3
+        files"), one reload of the folder at the end. Every name is checked
+        before anything is sent.
+        """
         client = self._require_client()
-        dest = cs3paths.join(self.path, cs3paths.validate_name(name))
-        row = self.transfers.start("Upload", name)
-        row(0, len(content))
-        self._transfer(row, lambda: client.transfers.upload(content, dest, progress=row),
-                       f"Uploaded {name}", refresh=True)
+        folder = self.path
+        checked = [(cs3paths.validate_name(name), content) for name, content in files]
+
+        def report(ok: list[str], failures: list[tuple[str, BaseException]]) -> None:
+            text = summary(ok, failures, len(checked))
+
+            def say() -> None:
+                if failures:
+                    self.banner.error(failures[0][1], message=text)
+                else:
+                    self.banner.success(text)
+
+            if ok and self.current_view.shows_folder and self.path == folder:
+                self._load_folder(folder, say)
+            else:
+                say()
+
+        batch = UploadBatch([name for name, _ in checked], report)
+        for name, content in checked:
+            row = self.transfers.start("Upload", name)
+            row(0, len(content))
+
+            def job(content: bytes = content, dest: str = cs3paths.join(folder, name),
+                    row: TransferProgress = row) -> Any:
+                return client.transfers.upload(content, dest, progress=row)
+
+            def done(_result: Any, name: str = name, row: TransferProgress = row) -> None:
+                row.finish(True)
+                batch.finished(name)
+
+            def failed(exc: BaseException, name: str = name,
+                       row: TransferProgress = row) -> None:
+                row.finish(False, "failed")
+                batch.finished(name, exc)
+
+            self._run(job, done, on_error=failed)
 
     @guarded
     def _upload_local_selected(self) -> None:

@@ -18,6 +18,7 @@ from traitlets import Bool, Enum, List, Unicode, observe
 
 from ...client import paths as cs3paths
 from ...client.client import CS3Client
+from ...client.errors import NotFound
 from ...client.models import Entry
 from ..breadcrumb import Breadcrumb
 from ..connecting import ClientHolder
@@ -109,7 +110,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         self.controls = w.HBox([self.filter_box, self.sort_dropdown, self.order_toggle,
                                 self.hidden_toggle, self.state_filter, self.busy],
                                layout=w.Layout(flex_flow="row wrap"))
-        self.prompt = Prompt()
+        self.prompt = Prompt(runner=self.runner)
         self.confirm = Confirm()
         self.listing = PagedListing(page_size=page_size, visible_rows=visible_rows)
         self.view_actions = ViewActions(self._views)
@@ -244,23 +245,27 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         """``browser.path = "/x"`` from Python navigates (and reverts if that fails)."""
         if self._navigating or self.client is None:
             return
-        old = change["old"]
+        self.navigate(change["new"], back_to=change["old"])
+
+    def navigate(self, path: str, back_to: str | None = None) -> None:
+        """Show folder ``path`` (in the "My files" view); on failure stay, and say why.
+
+        ``back_to``: the folder to show again on failure (default: the one shown).
+        """
 
         def failed(exc: BaseException) -> None:
-            self.banner.error(exc)
-            self._set_quietly(path=old)
+            missing = isinstance(exc, NotFound) and path
+            self.banner.error(exc, doing=f"open {path}",
+                              message=f"There is no folder {path}" if missing else None)
+            if back_to is not None:
+                self._set_quietly(path=back_to)
+            self.breadcrumb.set_path(self.path)  # the path box shows the folder shown again
 
         try:
             self._switch_view("files")
-            self._load_folder(change["new"], on_error=failed)
+            self._load_folder(path, on_error=failed)
         except Exception as exc:
             failed(exc)
-
-    @guarded
-    def navigate(self, path: str) -> None:
-        """Show folder ``path`` (in the "My files" view)."""
-        self._switch_view("files")
-        self._load_folder(path)
 
     def _on_breadcrumb(self, target: str) -> None:
         self.navigate(target)
