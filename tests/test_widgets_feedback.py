@@ -189,7 +189,7 @@ def test_errors_in_plain_words_with_details(
     banner.error(refused.value)
     assert banner.message == "You don't have permission to share report.csv"
     _plain(banner.message)
-    assert "add_grant" in banner.details  # the server-side reason stays available
+    assert "CreateShare" in banner.details  # the technical side stays available
 
 
 def test_locked_file_names_its_holder(

@@ -59,7 +59,7 @@ def _assert_empty(d: ShareDialog) -> None:
     assert d.link_role.value == "Viewer" and d.link_password.value == ""
     assert d.link_expiry.value is None and d.link_name.value == ""
     assert d.remote_users.value is None and d.ocm_role.value == "Viewer"
-    assert d.banner.message == "" and d.banner.layout.display == "none"
+    assert d.banner.message == "" and not d.banner.is_error
 
 
 def test_form_empties_when_the_target_changes(einstein: CS3Client, folder: str) -> None:
