@@ -12,6 +12,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from .downloads import BrowserDownloads
+from .local_chooser import LocalChooser
+
 
 class _Panel(w.VBox):
     """A hidden box that builds its contents on first :meth:`toggle`."""
@@ -48,7 +51,8 @@ class UploadPanel(_Panel):
     def __init__(self, browser: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.file_upload = w.FileUpload(multiple=True, description="From your computer")
-        self.upload_local_button = w.Button(description="Upload from kernel disk", icon="upload")
+        self.upload_local_button = w.Button(description="Upload from kernel disk", icon="upload",
+                                            layout=w.Layout(width="auto"))
         self._chooser: Any = None
         self.file_upload.observe(lambda c: browser._on_file_upload(c), names="value")
         self.upload_local_button.on_click(lambda _b: browser._upload_local_selected())
@@ -57,8 +61,6 @@ class UploadPanel(_Panel):
     def chooser(self) -> Any:
         """The ``ipyfilechooser.FileChooser`` for a file on the kernel's disk (made on use)."""
         if self._chooser is None:
-            from ipyfilechooser import FileChooser as LocalChooser
-
             self._chooser = LocalChooser(os.getcwd(), title="", select_desc="Pick")
         return self._chooser
 
@@ -73,15 +75,20 @@ class UploadPanel(_Panel):
 
 
 class DownloadPanel(_Panel):
-    """Download the selection: to the kernel's disk, or to the user's computer."""
+    """Download the selection: to the user's computer (a link), or to the kernel's disk."""
 
     def __init__(self, browser: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.download_local_button = w.Button(description="Download to kernel disk",
-                                              icon="download")
+                                              icon="download",
+                                              layout=w.Layout(width="auto"))
         self.download_browser_button = w.Button(description="Download to your computer",
-                                                icon="download")
+                                                icon="download",
+                                                layout=w.Layout(width="auto"))
+        #: The link that saves the prepared file (the only thing the page gets).
         self.download_link = w.HTML()
+        #: Where prepared downloads are written and served from.
+        self.downloads = BrowserDownloads()
         self._chooser: Any = None
         self.download_local_button.on_click(lambda _b: browser._download_local_selected())
         self.download_browser_button.on_click(lambda _b: browser.prepare_browser_download())
@@ -90,21 +97,24 @@ class DownloadPanel(_Panel):
     def chooser(self) -> Any:
         """The ``ipyfilechooser.FileChooser`` for a destination folder (made on use)."""
         if self._chooser is None:
-            from ipyfilechooser import FileChooser as LocalChooser
-
             self._chooser = LocalChooser(os.getcwd(), show_only_dirs=True,
                                          select_desc="Pick folder")
         return self._chooser
 
     def build(self) -> None:
         self.children = [
-            w.HTML("<b>Download the selected files</b>"),
-            w.HTML("to a folder on the kernel's disk:"),
+            w.HTML("<b>Download the selected file or folder</b> (folders as zip)"),
+            w.HBox([self.download_browser_button, self.download_link],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            w.HTML("or to a folder on the kernel's disk:"),
             self.chooser,
             self.download_local_button,
-            self.download_browser_button,
-            self.download_link,
         ]
+
+    def close(self) -> None:
+        """Close the panel and remove the downloads it prepared."""
+        self.downloads.discard()
+        super().close()
 
 
 __all__ = ["DownloadPanel", "UploadPanel"]
