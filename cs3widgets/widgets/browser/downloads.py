@@ -50,7 +50,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from traitlets import Float, Unicode
 from traitlets.config import Configurable
@@ -148,7 +148,7 @@ def locate(env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | N
         render = f"{base}voila/render/"
         # Tree mode: the notebook's folder relative to Voilà's root; one
         # notebook (``voila nb.ipynb``): Voilà's root is the notebook's folder.
-        rel = posixpath_dirname(script[len(render):]) if script.startswith(render) else ""
+        rel = posixpath_dirname(unquote(script[len(render):])) if script.startswith(render) else ""
         return Location(folder, _slash(base + "voila/files/" + _url_path(rel, FOLDER_NAME)),
                         "voila")
     info = _server_info(env)
@@ -249,6 +249,9 @@ class BrowserDownloads(Configurable):
             mine, self._mine = set(self._mine), set()
         for path in mine:
             self._remove(path)
+        if self._location is not None:
+            with contextlib.suppress(OSError):  # only when empty: others may be using it
+                self._location.folder.rmdir()
         _LIVE.discard(self)
 
     def _remove(self, path: Path) -> None:
