@@ -31,6 +31,30 @@ from .server import RevadServer
 from .users import DEMO_USERS
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
+#: Jupyter data shipped with the package (the ``cs3w`` Voilà template); pip
+#: installs the same into ``share/jupyter``, this path serves a checkout.
+JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
+
+#: A path inside a Browser download folder, with no ``..`` segment.
+_DOWNLOADS = r"((?!\.\.)[^/]+/)*cs3-downloads/((?!\.\.)[^/]+/)*(?!\.\.)[^/]+"
+
+#: Voilà settings for dashboards with a Browser: the ``cs3w`` template
+#: (Voilà's ``lab`` without CDN links), and the Browser's download folder
+#: served at ``voila/files/`` next to Voilà's default (images), with notebooks
+#: and scripts still refused outside it.
+VOILA_ARGS = [
+    "--template=cs3w",
+    "--VoilaConfiguration.file_allowlist="
+    + repr([r".*\.(png|jpg|gif|svg)", _DOWNLOADS]),
+    "--VoilaConfiguration.file_denylist="
+    + repr([r"(?!([^/]+/)*cs3-downloads/).*\.(ipynb|py)"]),
+]
+
+
+def voila_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the package's Jupyter data on ``JUPYTER_PATH`` (for the template)."""
+    paths = [str(JUPYTER_DATA), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {**env, "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
@@ -122,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             port = args.voila_port if args.voila_port else free_port()
             voila = _start(
                 [str(bindir / "voila"), "--no-browser", f"--port={port}",
-                 "--Voila.ip=127.0.0.1", str(NOTEBOOKS / "dashboard.ipynb")],
-                env, work / "voila.log",
+                 "--Voila.ip=127.0.0.1", *VOILA_ARGS, str(NOTEBOOKS / "dashboard.ipynb")],
+                voila_env(env), work / "voila.log",
             )
             procs.append(voila)
             _wait_http(f"http://127.0.0.1:{port}/", voila)
