@@ -14,9 +14,15 @@ import os
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import nbformat
 import pytest
-from browser.session import PAYLOAD, Session
+from browser.pages import VIEWPORT, PageWatch, open_notebook
+from browser.session import PAYLOAD, STEP, Session, app_notebook, client_for
+from contents_server import CS3FrontendServer
+
+from cs3widgets.devserver import RevadServer
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +37,15 @@ def _sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _save(s: Session, name: str, saved_as: str, tmp_path: Path) -> Path:
+def _save(s: Session, name: str, saved_as: str, tmp_path: Path, route: str = "") -> Path:
     """Select ``name``, click Download, then the link; return the file Chromium saved."""
     s.select(name)
     s.button(s.browser, "Download").click()
     link = s.browser.locator("a.cs3w-download-link", has_text=f"Save {saved_as}")
     link.wait_for(timeout=180_000)
     # Where each front end serves the kernel's folder (the kernel found it alone).
-    route = "/voila/files/cs3-downloads/" if s.kind == "voila" else "/files/cs3-downloads/"
-    assert (link.get_attribute("href") or "").startswith(route)
+    route = route or ("/voila/files/" if s.kind == "voila" else "/files/")
+    assert (link.get_attribute("href") or "").startswith(route + "cs3-downloads/")
     with s.page.expect_download(timeout=180_000) as info:
         link.click()
     download = info.value
@@ -83,3 +89,47 @@ def test_download_a_50_mb_file_and_a_folder_as_zip(app: Session, tmp_path: Path)
     assert all(u.startswith(s.server.base) for u in seen.requests), seen.requests
     token = s.einstein.conn.token()
     assert not any(token[:40] in u for u in seen.requests)
+
+
+class HubLikeLab(CS3FrontendServer):
+    """JupyterLab behind a JupyterHub-style prefix, notebooks on CS3 (the demo's Lab)."""
+
+    PREFIX = "/user/einstein/"
+
+    def __init__(self, revad: RevadServer, root: str, home: Path) -> None:
+        super().__init__("lab", revad, "einstein", root, home)
+        self.env["JUPYTERHUB_SERVICE_PREFIX"] = self.PREFIX
+        self.base += self.PREFIX.rstrip("/")
+
+    def command(self) -> list[str]:
+        return [*super().command(), f"--ServerApp.base_url={self.PREFIX}"]
+
+
+def test_download_under_a_hub_prefix_with_notebooks_on_cs3(
+    revad: RevadServer, chromium: Any, tmp_path: Path
+) -> None:
+    """SWAN-like: a /user/<name>/ prefix, and /files/ served by the CS3 contents manager."""
+    einstein = client_for(revad, "einstein")
+    root = f"/home/hub-{uuid.uuid4().hex[:6]}"
+    data = os.urandom(3 * MiB)
+    einstein.files.mkdir(f"{root}/data", parents=True)
+    einstein.transfers.upload(data, f"{root}/data/run.bin")
+    einstein.transfers.upload(nbformat.writes(app_notebook(f"{root}/data")).encode(),
+                              f"{root}/app.ipynb")
+    context = chromium.new_context(viewport=VIEWPORT)
+    try:
+        with HubLikeLab(revad, root, tmp_path / "hub") as server:
+            page = context.new_page()
+            page.set_default_timeout(STEP)
+            watch = PageWatch()
+            watch.attach(page)
+            s = Session("lab", server, page, watch, f"{root}/data", einstein, revad)
+            open_notebook(page, server, "app.ipynb", ready=".cs3w-app .cs3w-browser")
+            s.option("run.bin").wait_for()
+            saved = _save(s, "run.bin", "run.bin", tmp_path, route="/user/einstein/files/")
+            assert saved.read_bytes() == data
+            assert watch.dialogs == [] and watch.page_errors == []
+            assert all(u.startswith(server.base) for u in watch.requests)
+    finally:
+        context.close()
+        einstein.close()
