@@ -298,7 +298,9 @@ def _box(page: Any, selector: str) -> dict[str, float]:
 
 
 @pytest.mark.browser
-def test_dashboard_in_voila(demo_site: Any, tmp_path: Path, screenshot_dir: Path) -> None:
+def test_dashboard_in_voila(
+    demo_site: Any, chromium: Any, tmp_path: Path, screenshot_dir: Path
+) -> None:
     """The dashboard as a Voilà app in Chromium: one click analyses, saves and shares.
 
     Also: nothing is loaded from outside the machine (no CDN), no broken
@@ -306,9 +308,8 @@ def test_dashboard_in_voila(demo_site: Any, tmp_path: Path, screenshot_dir: Path
     pickers above the browser) and a desktop (1400 px: side by side) with no
     horizontal overflow and no cut button label.
     """
-    from browser.pages import PageWatch, launch_chromium, open_notebook
+    from browser.pages import PageWatch, open_notebook
     from browser.servers import FrontendServer
-    from playwright.sync_api import sync_playwright
 
     server, data = demo_site
     summary_path = "/home/Results/measurements-summary.csv"
@@ -320,11 +321,11 @@ def test_dashboard_in_voila(demo_site: Any, tmp_path: Path, screenshot_dir: Path
     (root / "dashboard.ipynb").write_bytes((NOTEBOOKS / "dashboard.ipynb").read_bytes())
     env = kernel_env(server, tmp_path / "jupyter")
     env["CS3_PEER_USER"] = "richard"
-    with FrontendServer("voila", root, tmp_path / "jupyter", env) as voila, \
-            sync_playwright() as p:
-        chromium = launch_chromium(p)
+    # The session's Chromium (one Playwright per test process).
+    with FrontendServer("voila", root, tmp_path / "jupyter", env) as voila:
+        context = chromium.new_context(viewport={"width": 1400, "height": 900})
         try:
-            page = chromium.new_page(viewport={"width": 1400, "height": 900})
+            page = context.new_page()
             page.set_default_timeout(60_000)
             watch = PageWatch()
             watch.attach(page)
@@ -356,7 +357,7 @@ def test_dashboard_in_voila(demo_site: Any, tmp_path: Path, screenshot_dir: Path
                        if not u.startswith((voila.base, "data:", "blob:"))]
             assert outside == []  # no CDN, nothing leaves the machine
         finally:
-            chromium.close()
+            context.close()
     with _client(server, "einstein") as einstein:
         after = einstein.files.stat(summary_path)
         grantees = {s.grantee.name for s in einstein.shares.list(summary_path)}

@@ -297,3 +297,29 @@ def test_the_local_disk_chooser_escapes_file_names(tmp_path: Path) -> None:
     assert chooser._label.value == '<span style="color:black;">No selection</span>'
     chooser.set_title_text(HOSTILE)
     assert "<img" not in chooser.title
+
+
+def test_voila_serves_the_download_folder_and_nothing_more() -> None:
+    """The demo's (and README's) Voilà settings, as Voilà parses and applies them."""
+    import re
+
+    from voila.app import Voila
+
+    from cs3widgets.devserver.demo import VOILA_ARGS
+
+    app = Voila()
+    app.parse_command_line(VOILA_ARGS)
+    conf = app.config.VoilaConfiguration
+    assert conf.template == "cs3w"
+
+    def served(path: str) -> bool:  # Voilà's AllowListFileHandler rule
+        return (any(re.fullmatch(p, path, re.IGNORECASE) for p in conf.file_allowlist)
+                and not any(re.fullmatch(p, path, re.IGNORECASE) for p in conf.file_denylist))
+
+    for ok in ("cs3-downloads/d1/x.py", "sub dir/cs3-downloads/dab/a b.zip",
+               "cs3-downloads/d1/app.ipynb", "plot.png"):
+        assert served(ok), ok
+    for refused in ("app.ipynb", "tool.py", "sub/app.ipynb", "cs3-downloads/../app.ipynb",
+                    "a/../cs3-downloads/d/x", "cs3-downloads/d/..", "cs3-downloads/",
+                    "data.csv", "cs3-downloads-not/d/x.txt"):
+        assert not served(refused), refused

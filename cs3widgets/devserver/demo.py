@@ -36,7 +36,7 @@ NOTEBOOKS = REPO_ROOT / "notebooks"
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
 
 #: A path inside a Browser download folder, with no ``..`` segment.
-_DOWNLOADS = r"((?!\.\.)[^/]+/)*cs3-downloads/((?!\.\.)[^/]+/)*(?!\.\.)[^/]+"
+_DOWNLOADS = r"^((?!\.\.)[^/]+/)*cs3-downloads/((?!\.\.)[^/]+/)*(?!\.\.)[^/]+"
 
 #: Voilà settings for dashboards with a Browser: the ``cs3w`` template
 #: (Voilà's ``lab`` without CDN links), and the Browser's download folder
@@ -44,10 +44,10 @@ _DOWNLOADS = r"((?!\.\.)[^/]+/)*cs3-downloads/((?!\.\.)[^/]+/)*(?!\.\.)[^/]+"
 #: and scripts still refused outside it.
 VOILA_ARGS = [
     "--template=cs3w",
-    "--VoilaConfiguration.file_allowlist="
-    + repr([r".*\.(png|jpg|gif|svg)", _DOWNLOADS]),
-    "--VoilaConfiguration.file_denylist="
-    + repr([r"(?!([^/]+/)*cs3-downloads/).*\.(ipynb|py)"]),
+    # One item per option (traitlets' form for lists): raw regular expressions.
+    r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg)",
+    f"--VoilaConfiguration.file_allowlist={_DOWNLOADS}",
+    r"--VoilaConfiguration.file_denylist=^(?!([^/]+/)*cs3-downloads/).*\.(ipynb|py)",
 ]
 
 
@@ -144,9 +144,14 @@ def main(argv: list[str] | None = None) -> int:
                         f"{GALLERY.removeprefix('/home/')}  (notebooks on CS3)")
         if not args.no_voila:
             port = args.voila_port if args.voila_port else free_port()
+            # A copy: Voilà's kernel runs in the notebook's folder and writes
+            # the Browser's downloads there, never into the repository.
+            dashboard = work / "dashboard" / "dashboard.ipynb"
+            dashboard.parent.mkdir()
+            shutil.copyfile(NOTEBOOKS / "dashboard.ipynb", dashboard)
             voila = _start(
                 [str(bindir / "voila"), "--no-browser", f"--port={port}",
-                 "--Voila.ip=127.0.0.1", *VOILA_ARGS, str(NOTEBOOKS / "dashboard.ipynb")],
+                 "--Voila.ip=127.0.0.1", *VOILA_ARGS, str(dashboard)],
                 voila_env(env), work / "voila.log",
             )
             procs.append(voila)
