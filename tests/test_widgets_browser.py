@@ -168,7 +168,7 @@ def test_download_to_kernel_disk_and_to_the_browser(
     assert base64.b64encode(b"<b>hi</b>").decode() not in link and "data:" not in link
     assert 'download="note &lt;1&gt;.html"' in link and "<1>" not in link
     href = link.split('href="', 1)[1].split('"', 1)[0]
-    assert href.startswith("/srv/d") and href.endswith("/note%20%3C1%3E.html")
+    assert href.startswith("/srv/cs3w-dl-") and href.endswith("/note%20%3C1%3E.html")
     (saved,) = served.glob("*/note <1>.html")
     assert saved.read_bytes() == b"<b>hi</b>"
 

@@ -171,14 +171,18 @@ def test_same_name_twice_and_cleanup_of_old_downloads(
     # A download older than keep_seconds goes when the next one is prepared.
     old = time.time() - 120
     os.utime(first.path.parent, (old, old))
-    stray = tmp_path / "dl" / "d-left-by-a-dead-kernel"
+    stray = tmp_path / "dl" / "cs3w-dl-left-by-a-dead-kernel"
     stray.mkdir()
     os.utime(stray, (old, old))
+    not_ours = tmp_path / "dl" / "someone else's"
+    not_ours.mkdir()
+    os.utime(not_ours, (old, old))
     third = downloads.prepare(einstein, einstein.files.stat(f"{folder}/same.txt"))
     assert not first.path.exists() and not stray.exists()
-    assert second.path.exists() and third.path.exists()
+    assert second.path.exists() and third.path.exists() and not_ours.exists()
     downloads.discard()
-    assert not (tmp_path / "dl").exists()
+    assert [p.name for p in (tmp_path / "dl").iterdir()] == ["someone else's"]
+    not_ours.rmdir()
 
 
 def test_a_failed_download_leaves_nothing(

@@ -29,7 +29,7 @@ Where the front end serves the kernel's files (:func:`locate`):
   ``CS3W_DOWNLOAD_URL`` (or ``c.BrowserDownloads.folder``/``.url`` in
   ``cs3widgets_config.py``).
 
-Each download gets a fresh folder of its own (``cs3-downloads/<random>/``),
+Each download gets a fresh folder of its own (``cs3-downloads/cs3w-dl-<random>/``),
 so a name is never overwritten and the saved file keeps its name. Folders
 older than ``keep_seconds`` are removed when the next download starts, and
 this kernel's are removed when the widget closes or the kernel exits.
@@ -62,6 +62,9 @@ from ..formatting import human_size
 
 #: The download folder's name, under the kernel's working directory.
 FOLDER_NAME = "cs3-downloads"
+#: Prefix of each download's own folder; only such folders are ever removed,
+#: so a download folder configured onto a folder of the user's loses nothing else.
+PREFIX = "cs3w-dl-"
 #: How long a prepared download stays (seconds), unless configured.
 KEEP_SECONDS = 3600.0
 
@@ -212,7 +215,7 @@ class BrowserDownloads(Configurable):
         self.sweep()
         where = self.location
         where.folder.mkdir(parents=True, exist_ok=True)
-        own = Path(tempfile.mkdtemp(prefix="d", dir=where.folder))
+        own = Path(tempfile.mkdtemp(prefix=PREFIX, dir=where.folder))
         with self._lock:
             self._mine.add(own)
         name = f"{entry.name}.zip" if entry.is_dir else entry.name
@@ -231,14 +234,15 @@ class BrowserDownloads(Configurable):
         return PreparedDownload(target, url, name, target.stat().st_size)
 
     def sweep(self, now: float | None = None) -> int:
-        """Remove prepared downloads older than ``keep_seconds``; return how many."""
+        """Remove downloads (of any kernel) older than ``keep_seconds``; return how many."""
         folder = self.location.folder
         now = time.time() if now is None else now
         removed = 0
         with contextlib.suppress(OSError):
             for child in folder.iterdir():
                 with contextlib.suppress(OSError):
-                    if child.is_dir() and now - child.stat().st_mtime > self.keep_seconds:
+                    if (child.name.startswith(PREFIX) and child.is_dir()
+                            and now - child.stat().st_mtime > self.keep_seconds):
                         self._remove(child)
                         removed += 1
         return removed
