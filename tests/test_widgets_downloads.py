@@ -276,6 +276,10 @@ def test_locate_in_each_front_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert where.front_end == "jupyter" and where.query == "?download=1"
     assert where.url == "/lab-base/files/my%20notebooks/cs3-downloads/"
     assert "SECRET" not in repr(where)
+    # A kernel started outside the server's root writes into the root.
+    elsewhere = locate(lab, tmp_path)
+    assert elsewhere.folder == tmp_path / "root" / "cs3-downloads"
+    assert elsewhere.url == "/lab-base/files/cs3-downloads/"
     # JupyterHub (SWAN): the service prefix is the base URL.
     hub = {**lab, "JUPYTERHUB_SERVICE_PREFIX": "/user/ann"}
     assert locate(hub, nb_dir).url == "/user/ann/files/my%20notebooks/cs3-downloads/"

@@ -42,6 +42,7 @@ import contextlib
 import html
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 import threading
@@ -151,27 +152,27 @@ def locate(env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | N
         render = f"{base}voila/render/"
         # Tree mode: the notebook's folder relative to Voilà's root; one
         # notebook (``voila nb.ipynb``): Voilà's root is the notebook's folder.
-        rel = posixpath_dirname(unquote(script[len(render):])) if script.startswith(render) else ""
+        rel = posixpath.dirname(unquote(script[len(render):])) if script.startswith(render) else ""
         return Location(folder, _slash(base + "voila/files/" + _url_path(rel, FOLDER_NAME)),
                         "voila")
     info = _server_info(env)
     base = env.get("JUPYTERHUB_SERVICE_PREFIX") or info.get("base_url") or "/"
-    rel = _relative(here, info["root_dir"]) if "root_dir" in info else None
-    if rel is None:
+    kind = "jupyter"
+    if "root_dir" not in info:
         # Not started by a Jupyter server we can see (nbclient, a script, a
-        # server elsewhere): the kernel's folder is assumed to be the root.
+        # server elsewhere): the kernel's folder is taken as the root, or the
+        # notebook's folder when JPY_SESSION_NAME is relative (it is absolute
+        # with jupyter_server 2, so says nothing about the root).
         session = env.get("JPY_SESSION_NAME", "")
-        rel = posixpath_dirname(session) if session and not os.path.isabs(session) else ""
-        kind = "unknown" if not info else "jupyter"
+        rel = posixpath.dirname(session) if session and not os.path.isabs(session) else ""
+        kind = "unknown"
+    elif (found := _relative(here, info["root_dir"])) is not None:
+        rel = found
     else:
-        kind = "jupyter"
+        # The kernel runs outside the server's root: use the root itself.
+        folder, rel = Path(info["root_dir"]).expanduser() / FOLDER_NAME, ""
     return Location(folder, _slash(_slash(base) + "files/" + _url_path(rel, FOLDER_NAME)),
                     kind, query="?download=1")
-
-
-def posixpath_dirname(path: str) -> str:
-    """The folder part of a ``/``-separated path ("" for a bare name)."""
-    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 class BrowserDownloads(Configurable):
