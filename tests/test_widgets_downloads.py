@@ -129,6 +129,28 @@ def test_folder_arrives_as_a_zip_of_the_servers_files(
     b.close()
 
 
+def test_several_items_arrive_as_one_zip(
+    einstein: CS3Client, folder: str, served: Path
+) -> None:
+    einstein.files.mkdir(f"{folder}/sub/inner", parents=True)
+    einstein.transfers.upload(b"one", f"{folder}/one.txt")
+    einstein.transfers.upload(b"two", f"{folder}/two.txt")
+    einstein.transfers.upload(b"deep", f"{folder}/sub/inner/deep.txt")
+    einstein.transfers.upload(b"not chosen", f"{folder}/three.txt")
+    b = Browser(folder, client=einstein)
+    assert b.wait(60)
+    b.select([f"{folder}/one.txt", f"{folder}/two.txt", f"{folder}/sub"])
+    b.toolbar.download.click()
+    assert b.wait(120) and not b.banner.is_error, b.banner.message
+    base = folder.rsplit("/", 1)[-1]
+    local = _local(served, _href(b.download_link.value))
+    assert local.name == f"{base} (3 items).zip"
+    with zipfile.ZipFile(local) as zf:
+        got = {i.filename: zf.read(i) for i in zf.infolist()}
+    assert got == {"one.txt": b"one", "two.txt": b"two", "sub/inner/deep.txt": b"deep"}
+    b.close()
+
+
 def test_memory_stays_flat_for_a_50_mb_file_and_its_folder_zip(
     einstein: CS3Client, folder: str, tmp_path: Path
 ) -> None:

@@ -14,11 +14,12 @@ spend the kernel's CPU for little gain (``compression`` changes that).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
+from .models import Entry
 from .paths import basename, validate_path
 
 if TYPE_CHECKING:
@@ -61,6 +62,15 @@ def members(files: Files, folder: str) -> Iterator[Member]:
             yield Member(e.path, prefix + e.name, e.size, date_time=_zip_time(e.mtime))
 
 
+def members_of(files: Files, entries: Sequence[Entry]) -> Iterator[Member]:
+    """The members of an archive of several items: files at the top, folders as trees."""
+    for e in entries:
+        if e.is_dir:
+            yield from members(files, e.path)
+        else:
+            yield Member(e.path, e.name, e.size, date_time=_zip_time(e.mtime))
+
+
 def _zip_time(mtime: datetime | None) -> tuple[int, int, int, int, int, int]:
     if mtime is None or mtime.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
@@ -70,21 +80,27 @@ def _zip_time(mtime: datetime | None) -> tuple[int, int, int, int, int, int]:
 
 def write_zip(
     transfers: Transfers,
-    folder: str,
+    source: str | Sequence[Entry],
     out: IO[bytes],
     *,
     progress: Progress | None = None,
     compression: int = zipfile.ZIP_STORED,
     zip64_threshold: int = ZIP64_THRESHOLD,
 ) -> list[Member]:
-    """Write ``folder`` (recursively) into ``out`` as a zip; return its members.
+    """Write a folder (recursively), or several entries, into ``out`` as a zip.
+
+    ``source`` is a folder's path (its members sit under the folder's name)
+    or a list of entries (files at the top, folders as trees). Returns the
+    members written.
 
     ``progress(done, total)`` counts the bytes of the files; the total is
     known once the folder was walked, before the first byte is fetched.
     ``out`` may be a non-seekable stream (``zipfile`` then writes data
     descriptors).
     """
-    todo = list(members(transfers.files, folder))
+    found = (members(transfers.files, source) if isinstance(source, str)
+             else members_of(transfers.files, source))
+    todo = list(found)
     total = sum(m.size for m in todo)
     done = 0
     if progress is not None:
@@ -110,4 +126,4 @@ def write_zip(
     return todo
 
 
-__all__ = ["ZIP64_THRESHOLD", "Member", "members", "write_zip"]
+__all__ = ["ZIP64_THRESHOLD", "Member", "members", "members_of", "write_zip"]

@@ -47,7 +47,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,27 +207,37 @@ class BrowserDownloads(Configurable):
             self._location = locate(settings=self)
         return self._location
 
-    def prepare(self, client: Any, entry: Entry, progress: Progress | None = None
-                ) -> PreparedDownload:
-        """Stream ``entry`` (a file, or a folder as ``<name>.zip``) into the download folder.
+    def prepare(self, client: Any, items: Entry | Sequence[Entry], progress: Progress | None = None,
+                name: str = "") -> PreparedDownload:
+        """Stream ``items`` into the download folder: one file as it is, else one zip.
 
-        Runs on a worker thread; memory stays flat whatever the size.
+        A folder arrives as ``<name>.zip``; several items as one zip named
+        ``name`` (files at its top, folders as trees). Runs on a worker
+        thread; memory stays flat whatever the size.
         """
+        entries = [items] if isinstance(items, Entry) else list(items)
+        single = entries[0] if len(entries) == 1 else None
+        if single is not None and not single.is_dir:
+            name = single.name
+        elif single is not None:
+            name = f"{single.name}.zip"
+        else:
+            name = name or "download.zip"
         self.sweep()
         where = self.location
         where.folder.mkdir(parents=True, exist_ok=True)
         own = Path(tempfile.mkdtemp(prefix=PREFIX, dir=where.folder))
         with self._lock:
             self._mine.add(own)
-        name = f"{entry.name}.zip" if entry.is_dir else entry.name
         target = own / name
         try:
             # "xb": the folder is new, and nothing is ever written over.
             with open(target, "xb") as out:
-                if entry.is_dir:
-                    archive.write_zip(client.transfers, entry.path, out, progress=progress)
+                if single is not None and not single.is_dir:
+                    client.transfers.download(single.path, out, progress=progress)
                 else:
-                    client.transfers.download(entry.path, out, progress=progress)
+                    source = single.path if single is not None else entries
+                    archive.write_zip(client.transfers, source, out, progress=progress)
         except BaseException:
             self._remove(own)
             raise

@@ -180,41 +180,48 @@ class TransferActions:
             self._transfer(row, job, f"Downloaded {name} to {folder}")
 
     def _on_download_clicked(self) -> None:
-        """The toolbar's Download: one selected item starts its download to the browser."""
+        """The toolbar's Download: a selection starts its download to the browser."""
         self.download_panel.show()
-        if len(self.selected) == 1:
+        if self.selected:
             self.prepare_browser_download()
         else:
-            self.banner.info("Select one file or folder to download it to your computer")
+            self.banner.info("Select files or folders to download them to your computer")
 
     @guarded
     def prepare_browser_download(self) -> None:
-        """Make the selected file (or folder, as a zip) a link that saves it on the user's computer.
+        """Make the selection a link that saves it on the user's computer.
 
-        The kernel streams the bytes into a download folder that the front
-        end's server serves (:mod:`.downloads`), with a progress row; the
-        link then points there. Nothing of the file travels through the
-        widget state, so there is no size limit but the kernel's disk.
+        One file goes as it is; a folder as ``<name>.zip``; several items as
+        one zip named after the folder shown. The kernel streams the bytes
+        into a download folder that the front end's server serves
+        (:mod:`.downloads`), with a progress row; the link then points
+        there. Nothing of the file travels through the widget state, so
+        there is no size limit but the kernel's disk.
         """
         client = self._require_client()
-        (entry,) = self._selected_entries(1, 1)
+        entries = self._selected_entries()
         downloads = self.download_panel.downloads
-        name = f"{entry.name}.zip" if entry.is_dir else entry.name
+        (first, *more) = entries
+        if more:
+            name = f"{cs3paths.basename(self.path) or 'files'} ({len(entries)} items).zip"
+        else:
+            name = f"{first.name}.zip" if first.is_dir else first.name
+        sizes = None if any(e.is_dir for e in entries) else sum(e.size for e in entries)
         row = self.transfers.start("Download", name)
-        row(0, None if entry.is_dir else entry.size)
+        row(0, sizes)
         self.download_link.value = ""
 
         def show(prepared: PreparedDownload) -> None:
             row.finish(True)
             self.download_link.value = prepared.link_html()
             self.download_panel.show()
-            self.banner.success(f"{name} is ready: click “Save {name}” to save it")
+            self.banner.success(f"{name} is ready: click \u201cSave {name}\u201d to save it")
 
         def failed(exc: BaseException) -> None:
             row.finish(False, "failed")
             self.banner.error(exc)
 
-        self._run(lambda: downloads.prepare(client, entry, progress=row), show,
+        self._run(lambda: downloads.prepare(client, entries, progress=row, name=name), show,
                   on_error=failed)
 
 
