@@ -198,7 +198,6 @@ class BrowserDownloads(Configurable):
         self._mine: set[Path] = set()
         self._lock = threading.Lock()
         self._location: Location | None = None
-        _LIVE.add(self)
 
     @property
     def location(self) -> Location:
@@ -229,6 +228,7 @@ class BrowserDownloads(Configurable):
         own = Path(tempfile.mkdtemp(prefix=PREFIX, dir=where.folder))
         with self._lock:
             self._mine.add(own)
+        _LIVE.add(self)
         target = own / name
         try:
             # "xb": the folder is new, and nothing is ever written over.

@@ -87,11 +87,17 @@ class DownloadPanel(_Panel):
                                                 layout=w.Layout(width="auto"))
         #: The link that saves the prepared file (the only thing the page gets).
         self.download_link = w.HTML()
-        #: Where prepared downloads are written and served from.
-        self.downloads = BrowserDownloads()
+        self._downloads: BrowserDownloads | None = None
         self._chooser: Any = None
         self.download_local_button.on_click(lambda _b: browser._download_local_selected())
         self.download_browser_button.on_click(lambda _b: browser.prepare_browser_download())
+
+    @property
+    def downloads(self) -> BrowserDownloads:
+        """Where prepared downloads are written and served from (set up on first use)."""
+        if self._downloads is None:
+            self._downloads = BrowserDownloads()
+        return self._downloads
 
     @property
     def chooser(self) -> Any:
@@ -103,7 +109,7 @@ class DownloadPanel(_Panel):
 
     def build(self) -> None:
         self.children = [
-            w.HTML("<b>Download the selected file or folder</b> (folders as zip)"),
+            w.HTML("<b>Download the selection</b> (a folder, or several items: one zip)"),
             w.HBox([self.download_browser_button, self.download_link],
                    layout=w.Layout(flex_flow="row wrap", align_items="center")),
             w.HTML("or to a folder on the kernel's disk:"),
@@ -113,7 +119,8 @@ class DownloadPanel(_Panel):
 
     def close(self) -> None:
         """Close the panel and remove the downloads it prepared."""
-        self.downloads.discard()
+        if self._downloads is not None:
+            self._downloads.discard()
         super().close()
 
 
