@@ -19,7 +19,7 @@ from typing import Any
 import nbformat
 import pytest
 from browser.pages import VIEWPORT, PageWatch, open_notebook
-from browser.session import PAYLOAD, STEP, Session, app_notebook, client_for
+from browser.session import PAYLOAD, PAYLOAD_PROBE, STEP, Session, app_notebook, client_for
 from contents_server import CS3FrontendServer
 
 from cs3widgets.devserver import RevadServer
@@ -133,3 +133,25 @@ def test_download_under_a_hub_prefix_with_notebooks_on_cs3(
     finally:
         context.close()
         einstein.close()
+
+
+@pytest.mark.parametrize("session", ["lab", "voila"], indirect=True)
+def test_kernel_disk_picker_shows_a_hostile_local_name_as_text(app: Session) -> None:
+    """ipyfilechooser would put the picked name into HTML as is; ours escapes it."""
+    s = app
+    local = s.server.root / PAYLOAD  # the kernel's working folder
+    local.write_text("local\n")
+    mark = s.watch.mark()
+    try:
+        s.button(s.browser, "Upload").click()
+        s.button(s.browser, "Pick").click()  # opens the picker
+        s.browser.locator("select option").filter(has_text=PAYLOAD).first.click()
+        s.button(s.browser, "Pick").click()  # picks
+        s.browser.get_by_text(PAYLOAD).first.wait_for()  # the label, as text
+        s.page.wait_for_timeout(500)  # time for an injected <img> to fire, if any
+        seen = s.watch.since(mark)
+        assert seen.dialogs == [] and seen.page_errors == []
+        assert not any(PAYLOAD_PROBE in u for u in seen.requests)
+    finally:
+        s.button(s.browser, "Upload").click()  # close the panel again
+        local.unlink()
