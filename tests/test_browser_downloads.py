@@ -19,10 +19,11 @@ from typing import Any
 import nbformat
 import pytest
 from browser.pages import VIEWPORT, PageWatch, open_notebook
+from browser.servers import FrontendServer, isolated_jupyter_env
 from browser.session import PAYLOAD, PAYLOAD_PROBE, STEP, Session, app_notebook, client_for
 from contents_server import CS3FrontendServer
 
-from cs3widgets.devserver import RevadServer
+from cs3widgets.devserver import DEMO_USERS, RevadServer
 
 pytestmark = pytest.mark.browser
 
@@ -155,3 +156,49 @@ def test_kernel_disk_picker_shows_a_hostile_local_name_as_text(app: Session) -> 
     finally:
         s.button(s.browser, "Upload").click()  # close the panel again
         local.unlink()
+
+
+class OneNotebookVoila(FrontendServer):
+    """``voila nb.ipynb``, as the demo serves the dashboard (the page is at ``/``)."""
+
+    def command(self) -> list[str]:
+        cmd = super().command()
+        return [*cmd[:-1], str(self.root / "app.ipynb")]
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.base}/"
+
+    def _probe_url(self) -> str:
+        return f"{self.base}/voila/static/voila.js"  # no kernel started for the probe
+
+
+def test_download_from_voila_serving_one_notebook(
+    revad: RevadServer, chromium: Any, tmp_path: Path
+) -> None:
+    einstein = client_for(revad, "einstein")
+    folder = f"/home/one-{uuid.uuid4().hex[:6]}"
+    data = os.urandom(2 * MiB)
+    einstein.files.mkdir(folder)
+    einstein.transfers.upload(data, f"{folder}/result.bin")
+    root = tmp_path / "root"
+    root.mkdir()
+    nbformat.write(app_notebook(folder), root / "app.ipynb")
+    env = isolated_jupyter_env(tmp_path / "home")
+    user = DEMO_USERS["einstein"]
+    env.update(CS3_GATEWAY=revad.gateway, CS3_USER=user.username, CS3_PASSWORD=user.password)
+    context = chromium.new_context(viewport=VIEWPORT)
+    try:
+        with OneNotebookVoila("voila", root, tmp_path / "home", env) as server:
+            page = context.new_page()
+            page.set_default_timeout(STEP)
+            watch = PageWatch()
+            watch.attach(page)
+            s = Session("voila", server, page, watch, folder, einstein, revad)
+            open_notebook(page, server, "app.ipynb", ready=".cs3w-app .cs3w-browser")
+            s.option("result.bin").wait_for()
+            saved = _save(s, "result.bin", "result.bin", tmp_path)
+            assert saved.read_bytes() == data
+            assert watch.dialogs == [] and watch.page_errors == []
+    finally:
+        context.close()
+        einstein.close()
