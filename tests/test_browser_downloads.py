@@ -92,6 +92,23 @@ def test_download_a_50_mb_file_and_a_folder_as_zip(app: Session, tmp_path: Path)
     assert not any(token[:40] in u for u in seen.requests)
 
 
+def _download_in_own_page(chromium: Any, s: Session, name: str, tmp_path: Path,
+                          route: str = "") -> tuple[Path, PageWatch]:
+    """Open ``s.server``'s app notebook in a page of its own and download ``name``."""
+    context = chromium.new_context(viewport=VIEWPORT)
+    try:
+        s.page = context.new_page()
+        s.page.set_default_timeout(STEP)
+        s.watch.attach(s.page)
+        open_notebook(s.page, s.server, "app.ipynb", ready=".cs3w-app .cs3w-browser")
+        s.option(name).wait_for()
+        saved = _save(s, name, name, tmp_path, route=route)
+        assert s.watch.dialogs == [] and s.watch.page_errors == []
+        return saved, s.watch
+    finally:
+        context.close()
+
+
 class HubLikeLab(CS3FrontendServer):
     """JupyterLab behind a JupyterHub-style prefix, notebooks on CS3 (the demo's Lab)."""
 
@@ -117,22 +134,14 @@ def test_download_under_a_hub_prefix_with_notebooks_on_cs3(
     einstein.transfers.upload(data, f"{root}/data/run.bin")
     einstein.transfers.upload(nbformat.writes(app_notebook(f"{root}/data")).encode(),
                               f"{root}/app.ipynb")
-    context = chromium.new_context(viewport=VIEWPORT)
     try:
         with HubLikeLab(revad, root, tmp_path / "hub") as server:
-            page = context.new_page()
-            page.set_default_timeout(STEP)
-            watch = PageWatch()
-            watch.attach(page)
-            s = Session("lab", server, page, watch, f"{root}/data", einstein, revad)
-            open_notebook(page, server, "app.ipynb", ready=".cs3w-app .cs3w-browser")
-            s.option("run.bin").wait_for()
-            saved = _save(s, "run.bin", "run.bin", tmp_path, route="/user/einstein/files/")
+            saved, watch = _download_in_own_page(
+                chromium, Session("lab", server, None, PageWatch(), f"{root}/data", einstein,
+                                  revad), "run.bin", tmp_path, route="/user/einstein/files/")
             assert saved.read_bytes() == data
-            assert watch.dialogs == [] and watch.page_errors == []
             assert all(u.startswith(server.base) for u in watch.requests)
     finally:
-        context.close()
         einstein.close()
 
 
@@ -186,19 +195,11 @@ def test_download_from_voila_serving_one_notebook(
     env = isolated_jupyter_env(tmp_path / "home")
     user = DEMO_USERS["einstein"]
     env.update(CS3_GATEWAY=revad.gateway, CS3_USER=user.username, CS3_PASSWORD=user.password)
-    context = chromium.new_context(viewport=VIEWPORT)
     try:
         with OneNotebookVoila("voila", root, tmp_path / "home", env) as server:
-            page = context.new_page()
-            page.set_default_timeout(STEP)
-            watch = PageWatch()
-            watch.attach(page)
-            s = Session("voila", server, page, watch, folder, einstein, revad)
-            open_notebook(page, server, "app.ipynb", ready=".cs3w-app .cs3w-browser")
-            s.option("result.bin").wait_for()
-            saved = _save(s, "result.bin", "result.bin", tmp_path)
+            saved, _watch = _download_in_own_page(
+                chromium, Session("voila", server, None, PageWatch(), folder, einstein, revad),
+                "result.bin", tmp_path)
             assert saved.read_bytes() == data
-            assert watch.dialogs == [] and watch.page_errors == []
     finally:
-        context.close()
         einstein.close()
