@@ -24,18 +24,11 @@ from browser.session import PAYLOAD, PAYLOAD_PROBE, STEP, Session, app_notebook,
 from contents_server import CS3FrontendServer
 
 from cs3widgets.devserver import DEMO_USERS, RevadServer
+from cs3widgets.devserver.datagen import sha256_file
 
 pytestmark = pytest.mark.browser
 
 MiB = 1 << 20
-
-
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(MiB):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _save(s: Session, name: str, saved_as: str, tmp_path: Path, route: str = "") -> Path:
@@ -73,10 +66,10 @@ def test_download_a_50_mb_file_and_a_folder_as_zip(app: Session, tmp_path: Path)
 
     saved = _save(s, "big.bin", "big.bin", tmp_path)
     assert saved.stat().st_size == len(big)
-    assert _sha(saved) == hashlib.sha256(big).hexdigest()
+    assert sha256_file(saved) == hashlib.sha256(big).hexdigest()
     buf = io.BytesIO()
     s.einstein.transfers.download(f"{folder}/big.bin", buf)
-    assert hashlib.sha256(buf.getvalue()).hexdigest() == _sha(saved)
+    assert hashlib.sha256(buf.getvalue()).hexdigest() == sha256_file(saved)
 
     zipped = _save(s, "bundle", "bundle.zip", tmp_path)
     with zipfile.ZipFile(zipped) as zf:
