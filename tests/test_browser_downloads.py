@@ -150,7 +150,7 @@ def test_kernel_disk_picker_shows_a_hostile_local_name_as_text(app: Session) -> 
         s.button(s.browser, "Pick").click()  # opens the picker
         s.browser.locator("select option").filter(has_text=PAYLOAD).first.click()
         s.button(s.browser, "Pick").click()  # picks
-        s.browser.get_by_text(PAYLOAD).first.wait_for()  # the label, as text
+        s.browser.locator("span").filter(has_text=PAYLOAD).first.wait_for()  # the label, as text
         s.page.wait_for_timeout(500)  # time for an injected <img> to fire, if any
         seen = s.watch.since(mark)
         assert seen.dialogs == [] and seen.page_errors == []
