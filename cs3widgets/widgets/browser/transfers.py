@@ -200,7 +200,7 @@ class TransferActions:
         """
         client = self._require_client()
         entries = self._selected_entries()
-        downloads = self.download_panel.downloads
+        panel = self.download_panel
         (first, *more) = entries
         if more:
             name = f"{cs3paths.basename(self.path) or 'files'} ({len(entries)} items).zip"
@@ -221,8 +221,10 @@ class TransferActions:
             row.finish(False, "failed")
             self.banner.error(exc)
 
-        self._run(lambda: downloads.prepare(client, entries, progress=row, name=name), show,
-                  on_error=failed)
+        # The download folder is set up (config files, the server's runtime
+        # file) on the worker thread too, the first time.
+        self._run(lambda: panel.downloads.prepare(client, entries, progress=row, name=name),
+                  show, on_error=failed)
 
 
 __all__ = ["TransferActions"]
