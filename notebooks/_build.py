@@ -337,8 +337,10 @@ DASHBOARD: list[Cell] = [
 # Measurements dashboard
 
 Pick a CSV on your CS3 storage, choose where the result goes and who gets it,
-and click **Analyse and share**. Run it as an app with Voilà:
-`voila notebooks/dashboard.ipynb`.
+and click **Analyse and share**. The browser beside the pickers shows your
+results folder: select a file (or a folder) and click **Download** to save it
+on your computer. Run it as an app with Voilà (`voila --template=cs3w
+notebooks/dashboard.ipynb`, see the README for the download settings).
 """),
     code("""
 import html
@@ -354,7 +356,7 @@ import pandas as pd
 
 import cs3widgets
 from cs3widgets.client.errors import AlreadyExists, CS3Error
-from cs3widgets.widgets import FileChooser
+from cs3widgets.widgets import Browser, FileChooser
 
 client = cs3widgets.connect()
 home = client.identity.home()
@@ -365,17 +367,24 @@ client.files.mkdir(results_dir, exist_ok=True)
 default_csv = "measurements.csv" if client.files.exists(f"{data_dir}/measurements.csv") else ""
 """),
     code("""
+# Widths that follow the window: a phone (390 px) stacks the pickers above
+# the browser, a desktop (1400 px) puts them side by side.
+fit = dict(width="auto", max_width="100%", min_width="0")
 input_chooser = FileChooser(data_dir, filename=default_csv, title="<b>Input CSV</b>",
                             filter_pattern="*.csv", select_default=bool(default_csv),
-                            client=client)
+                            client=client, layout=w.Layout(**fit))
 output_chooser = FileChooser(results_dir, title="<b>Save results in</b>", show_only_dirs=True,
-                             select_default=True, client=client)
+                             select_default=True, client=client, layout=w.Layout(**fit))
 colleague = w.Text(value=os.environ.get("CS3_PEER_USER", "marie"), description="Share with",
-                   placeholder="user name (empty: do not share)")
+                   placeholder="user name (empty: do not share)",
+                   layout=w.Layout(flex="1 1 14em", min_width="0"))
 analyse_button = w.Button(description="Analyse and share", button_style="primary",
-                          icon="bar-chart")
+                          icon="bar-chart", layout=w.Layout(width="auto", flex="0 0 auto"))
 status = w.HTML()
-plot = w.Image(format="png", layout=w.Layout(max_width="600px"))
+# Hidden until there is a plot: an empty Image shows as a broken image.
+plot = w.Image(format="png", layout=w.Layout(max_width="100%", display="none"))
+browser = Browser(results_dir, client=client, visible_rows=10,
+                  layout=w.Layout(flex="2 1 26em", min_width="0"))
 """),
     code("""
 def analyse(_button=None):
@@ -406,6 +415,7 @@ def analyse(_button=None):
         plt.close(fig)
         client.transfers.upload(buf.getvalue(), plot_path)
         plot.value = buf.getvalue()
+        plot.layout.display = None
         shared = ""
         user = colleague.value.strip()
         if user:
@@ -416,15 +426,25 @@ def analyse(_button=None):
             shared = f" and shared it with {html.escape(user)}"
         status.value = (f"<span style='color:#070'>Saved {html.escape(summary_path)} and "
                         f"{html.escape(plot_path)}{shared}.</span>")
+        if browser.path == target:
+            browser.refresh()  # the new files, ready to download
     except (CS3Error, ValueError, KeyError) as exc:
         status.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
 
 
 analyse_button.on_click(analyse)
+pickers = w.VBox([
+    input_chooser, output_chooser,
+    w.HBox([colleague, analyse_button],
+           layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%")),
+    status, plot,
+], layout=w.Layout(flex="1 1 20em", min_width="0", max_width="38em"))
 w.VBox([
     w.HTML(f"<h3>Signed in as {html.escape(me.display_name or me.username)}</h3>"),
-    input_chooser, output_chooser, w.HBox([colleague, analyse_button]), status, plot,
-])
+    w.Box([pickers, browser],
+          layout=w.Layout(display="flex", flex_flow="row wrap", align_items="flex-start",
+                          grid_gap="1em", width="100%")),
+], layout=w.Layout(width="100%", min_width="0")).add_class("cs3w-dashboard")
 """),
 ]
 

@@ -136,15 +136,19 @@ def test_upload_from_file_upload_widget_and_kernel_disk(
 
 
 def test_download_to_kernel_disk_and_to_the_browser(
-    einstein: CS3Client, folder: str, tmp_path: Path
+    einstein: CS3Client, folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    served = tmp_path / "served"  # what the front end serves at /srv/
+    monkeypatch.setenv("CS3W_DOWNLOAD_DIR", str(served))
+    monkeypatch.setenv("CS3W_DOWNLOAD_URL", "/srv/")
     data = os.urandom(100_000)
     einstein.transfers.upload(data, f"{folder}/data.bin")
     einstein.transfers.upload(b"<b>hi</b>", f"{folder}/note <1>.html")
     b = Browser(folder, client=einstein)
     assert b.wait(60)
+    b.toolbar.download.click()  # nothing selected: the panel, and a hint
+    assert b.download_panel.layout.display is None and b.download_link.value == ""
     b.select([f"{folder}/data.bin"])
-    b.toolbar.download.click()
     chooser = b.local_download_chooser
     chooser.reset(path=str(tmp_path))
     chooser._select.click()
@@ -155,21 +159,30 @@ def test_download_to_kernel_disk_and_to_the_browser(
     assert (tmp_path / "data.bin").read_bytes() == data
     assert b.transfers.rows[-1].state == "done"
 
+    # To the browser: one click prepares the file where the front end serves
+    # it, and one link (escaped) saves it; no byte is in the widget state.
     b.select([f"{folder}/note <1>.html"])
-    b.download_browser_button.click()
+    b.toolbar.download.click()
     assert b.wait(60)
     link = b.download_link.value
-    assert base64.b64encode(b"<b>hi</b>").decode() in link
-    assert "download='note &lt;1&gt;.html'" in link
-    assert "<1>" not in link
+    assert base64.b64encode(b"<b>hi</b>").decode() not in link and "data:" not in link
+    assert 'download="note &lt;1&gt;.html"' in link and "<1>" not in link
+    href = link.split('href="', 1)[1].split('"', 1)[0]
+    assert href.startswith("/srv/cs3w-dl-") and href.endswith("/note%20%3C1%3E.html")
+    (saved,) = served.glob("*/note <1>.html")
+    assert saved.read_bytes() == b"<b>hi</b>"
 
-    # A folder cannot be downloaded to the browser: a message, nothing else.
+    # A folder goes as a zip.
     einstein.files.mkdir(f"{folder}/dir")
+    einstein.transfers.upload(b"in dir", f"{folder}/dir/x.txt")
     b.refresh()
     assert b.wait(60)
     b.select([f"{folder}/dir"])
     b.download_browser_button.click()
-    assert b.banner.is_error and "folder" in b.banner.message.lower()
+    assert b.wait(60) and not b.banner.is_error
+    assert "dir.zip" in b.download_link.value
+    b.close()
+    assert not served.exists()  # the prepared downloads go with the widget
 
 
 def test_rename_and_move(einstein: CS3Client, folder: str) -> None:

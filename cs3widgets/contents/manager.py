@@ -117,6 +117,14 @@ class CS3ContentsManager(AsyncContentsManager):
         self._page_hook_done = False
         atexit.register(_release_at_exit, weakref.ref(self))
 
+    def get_extra_handlers(self) -> list[tuple[str, type, dict[str, Any]]]:
+        """``/files/``, plus the Browser's downloads from the kernels' local disk first."""
+        from .download_files import download_route
+
+        local_root = getattr(self.parent, "root_dir", "")
+        extra = [download_route(local_root)] if local_root else []
+        return extra + list(super().get_extra_handlers())
+
     def shutdown(self) -> None:
         """Release every edit lock and stop the threads (also run at exit)."""
         if self._keeper is not None:

@@ -35,6 +35,30 @@ NOTEBOOKS = REPO_ROOT / "notebooks"
 #: front end that serves ``/s/<token>``; a real site sets its own
 #: (``CS3_PUBLIC_LINK_URL``, see the README).
 DEMO_PUBLIC_LINK_URL = "https://cernbox.example.org"
+#: Jupyter data shipped with the package (the ``cs3w`` Voilà template); pip
+#: installs the same into ``share/jupyter``, this path serves a checkout.
+JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
+
+#: A path inside a Browser download folder, with no ``..`` segment.
+_DOWNLOADS = r"^((?!\.\.)[^/]+/)*cs3-downloads/((?!\.\.)[^/]+/)*(?!\.\.)[^/]+"
+
+#: Voilà settings for dashboards with a Browser: the ``cs3w`` template
+#: (Voilà's ``lab`` without CDN links), and the Browser's download folder
+#: served at ``voila/files/`` next to Voilà's default (images), with notebooks
+#: and scripts still refused outside it.
+VOILA_ARGS = [
+    "--template=cs3w",
+    # One item per option (traitlets' form for lists): raw regular expressions.
+    r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg)",
+    f"--VoilaConfiguration.file_allowlist={_DOWNLOADS}",
+    r"--VoilaConfiguration.file_denylist=^(?!([^/]+/)*cs3-downloads/).*\.(ipynb|py)",
+]
+
+
+def voila_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the package's Jupyter data on ``JUPYTER_PATH`` (for the template)."""
+    paths = [str(JUPYTER_DATA), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {**env, "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
@@ -128,10 +152,15 @@ def main(argv: list[str] | None = None) -> int:
                         f"{GALLERY.removeprefix('/home/')}  (notebooks on CS3)")
         if not args.no_voila:
             port = args.voila_port if args.voila_port else free_port()
+            # A copy: Voilà's kernel runs in the notebook's folder and writes
+            # the Browser's downloads there, never into the repository.
+            dashboard = work / "dashboard" / "dashboard.ipynb"
+            dashboard.parent.mkdir()
+            shutil.copyfile(NOTEBOOKS / "dashboard.ipynb", dashboard)
             voila = _start(
                 [str(bindir / "voila"), "--no-browser", f"--port={port}",
-                 "--Voila.ip=127.0.0.1", str(NOTEBOOKS / "dashboard.ipynb")],
-                env, work / "voila.log",
+                 "--Voila.ip=127.0.0.1", *VOILA_ARGS, str(dashboard)],
+                voila_env(env), work / "voila.log",
             )
             procs.append(voila)
             _wait_http(f"http://127.0.0.1:{port}/", voila)

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cs3widgets.devserver.config import free_port
+from cs3widgets.devserver.demo import VOILA_ARGS, voila_env
 from cs3widgets.devserver.processes import stop_process_group
 
 #: The front ends, as the tests name them.
@@ -85,7 +86,8 @@ class FrontendServer:
         self.kind = kind
         self.root = root
         self.home = home
-        self.env = env
+        # Voilà as the demo runs it: the cs3w template, downloads served.
+        self.env = voila_env(env) if kind == "voila" else env
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -106,7 +108,7 @@ class FrontendServer:
                     "--NotebookApp.show_banner=False"]
         # Voilà serves the folder; each notebook renders at /voila/render/<name>.
         return [str(BIN / "voila"), "--no-browser", port, "--Voila.ip=127.0.0.1",
-                "--Voila.port_retries=0", str(self.root)]
+                "--Voila.port_retries=0", *VOILA_ARGS, str(self.root)]
 
     def notebook_url(self, name: str) -> str:
         """The page that shows notebook ``name`` (relative to the root)."""

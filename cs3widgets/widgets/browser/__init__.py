@@ -9,7 +9,6 @@
 - :mod:`.transfers` and :mod:`.transfer_panels`: uploads and downloads.
 """
 
-from .transfers import BROWSER_DOWNLOAD_LIMIT
 from .widget import Browser, call_user_callback
 
-__all__ = ["BROWSER_DOWNLOAD_LIMIT", "Browser", "call_user_callback"]
+__all__ = ["Browser", "call_user_callback"]

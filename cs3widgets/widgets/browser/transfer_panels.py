@@ -12,6 +12,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from .downloads import BrowserDownloads
+from .local_chooser import LocalChooser
+
 
 class _Panel(w.VBox):
     """A hidden box that builds its contents on first :meth:`toggle`."""
@@ -60,8 +63,6 @@ class UploadPanel(_Panel):
     def chooser(self) -> Any:
         """The ``ipyfilechooser.FileChooser`` for a file on the kernel's disk (made on use)."""
         if self._chooser is None:
-            from ipyfilechooser import FileChooser as LocalChooser
-
             self._chooser = LocalChooser(os.getcwd(), title="", select_desc="Pick")
         return self._chooser
 
@@ -76,38 +77,53 @@ class UploadPanel(_Panel):
 
 
 class DownloadPanel(_Panel):
-    """Download the selection: to the kernel's disk, or to the user's computer."""
+    """Download the selection: to the user's computer (a link), or to the kernel's disk."""
 
     def __init__(self, browser: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.download_local_button = w.Button(description="Download to kernel disk",
-                                              icon="download")
+                                              icon="download",
+                                              layout=w.Layout(width="auto"))
         self.download_browser_button = w.Button(description="Download to your computer",
-                                                icon="download")
+                                                icon="download",
+                                                layout=w.Layout(width="auto"))
+        #: The link that saves the prepared file (the only thing the page gets).
         self.download_link = w.HTML()
+        self._downloads: BrowserDownloads | None = None
         self._chooser: Any = None
         self.download_local_button.on_click(lambda _b: browser._download_local_selected())
         self.download_browser_button.on_click(lambda _b: browser.prepare_browser_download())
 
     @property
+    def downloads(self) -> BrowserDownloads:
+        """Where prepared downloads are written and served from (set up on first use)."""
+        if self._downloads is None:
+            self._downloads = BrowserDownloads()
+        return self._downloads
+
+    @property
     def chooser(self) -> Any:
         """The ``ipyfilechooser.FileChooser`` for a destination folder (made on use)."""
         if self._chooser is None:
-            from ipyfilechooser import FileChooser as LocalChooser
-
             self._chooser = LocalChooser(os.getcwd(), show_only_dirs=True,
                                          select_desc="Pick folder")
         return self._chooser
 
     def build(self) -> None:
         self.children = [
-            w.HTML("<b>Download the selected files</b>"),
-            w.HTML("to a folder on the kernel's disk:"),
+            w.HTML("<b>Download the selection</b> (a folder, or several items: one zip)"),
+            w.HBox([self.download_browser_button, self.download_link],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            w.HTML("or to a folder on the kernel's disk:"),
             self.chooser,
             self.download_local_button,
-            self.download_browser_button,
-            self.download_link,
         ]
+
+    def close(self) -> None:
+        """Close the panel and remove the downloads it prepared."""
+        if self._downloads is not None:
+            self._downloads.discard()
+        super().close()
 
 
 __all__ = ["DownloadPanel", "UploadPanel"]

@@ -7,21 +7,17 @@ event loop, and the row turns green or red when the result is applied.
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ...client import archive
 from ...client import paths as cs3paths
 from ..errors_ui import UserInputError, guarded
-from ..formatting import esc, human_size
 from ..transfers_ui import TransferProgress
+from .downloads import PreparedDownload
 from .upload_batch import UploadBatch, summary
-
-#: Largest file offered as a direct download to the user's computer. The
-#: bytes travel inside the widget's state (a data: URI), so keep it modest.
-BROWSER_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 class TransferActions:
@@ -189,17 +185,14 @@ class TransferActions:
     @guarded
     def download_to(self, local_folder: str | os.PathLike[str],
                     paths: Sequence[str] | None = None) -> None:
-        """Download the selected files (or ``paths``) into a folder on the kernel's disk."""
+        """Download the selection (or ``paths``) to a kernel's-disk folder; folders as zip."""
         client = self._require_client()
         folder = Path(local_folder)
         if not folder.is_dir():
             raise UserInputError(f"{folder} is not a folder on the kernel's disk")
         if paths is None:
-            entries = self._selected_entries()
-            for e in entries:
-                if e.is_dir:
-                    raise UserInputError(f"{e.name} is a folder; select files to download")
-            todo = [(e.path, e.name, e.size) for e in entries]
+            todo = [(e.path, e.name, None if e.is_dir else e.size)
+                    for e in self._selected_entries()]
         else:
             # Sizes of paths not listed here are learnt when the download starts.
             todo = [(p, cs3paths.basename(p), getattr(self._by_path.get(p), "size", None))
@@ -207,44 +200,72 @@ class TransferActions:
         for src, name, size in todo:
             row = self.transfers.start("Download", name)
             row(0, size)
-            target = folder / name
 
-            def job(src: str = src, dst: Path = target, row: TransferProgress = row) -> int:
-                if client.files.stat(src).is_dir:
-                    raise UserInputError(f"{cs3paths.basename(src)} is a folder")
-                return client.transfers.download(src, str(dst), progress=row)
+            def job(src: str = src, name: str = name, row: TransferProgress = row) -> Path:
+                if not client.files.stat(src).is_dir:
+                    client.transfers.download(src, str(folder / name), progress=row)
+                    return folder / name
+                # A folder arrives as one zip, streamed member by member; an
+                # existing zip of that name is left alone ("xb").
+                target = folder / f"{name}.zip"
+                try:
+                    with open(target, "xb") as out:
+                        archive.write_zip(client.transfers, src, out, progress=row)
+                except FileExistsError:
+                    raise UserInputError(f"{target} exists on the kernel's disk") from None
+                except BaseException:
+                    target.unlink(missing_ok=True)
+                    raise
+                return target
 
-            self._transfer(row, job, f"Downloaded {name} to {target}")
+            self._transfer(row, job, f"Downloaded {name} to {folder}")
+
+    def _on_download_clicked(self) -> None:
+        """The toolbar's Download: a selection starts its download to the browser."""
+        self.download_panel.show()
+        if self.selected:
+            self.prepare_browser_download()
+        else:
+            self.banner.info("Select files or folders to download them to your computer")
 
     @guarded
     def prepare_browser_download(self) -> None:
-        """Make a link that saves the selected file on the user's computer.
+        """Make the selection a link that saves it on the user's computer.
 
-        The file travels inside the page as a ``data:`` URI, so it is limited
-        to :data:`BROWSER_DOWNLOAD_LIMIT`; larger files: download to the
-        kernel's disk and use Jupyter's own file browser.
+        One file goes as it is; a folder as ``<name>.zip``; several items as
+        one zip named after the folder shown. The kernel streams the bytes
+        into a download folder that the front end's server serves
+        (:mod:`.downloads`), with a progress row; the link then points
+        there. Nothing of the file travels through the widget state, so
+        there is no size limit but the kernel's disk.
         """
         client = self._require_client()
-        (entry,) = self._selected_entries(1, 1)
-        if entry.is_dir:
-            raise UserInputError("Select a file (folders cannot be downloaded directly)")
-        if entry.size > BROWSER_DOWNLOAD_LIMIT:
-            raise UserInputError(
-                f"{entry.name} is {human_size(entry.size)}; files over "
-                f"{human_size(BROWSER_DOWNLOAD_LIMIT)} must be downloaded to the kernel's disk"
-            )
+        entries = self._selected_entries()
+        panel = self.download_panel
+        (first, *more) = entries
+        if more:
+            name = f"{cs3paths.basename(self.path) or 'files'} ({len(entries)} items).zip"
+        else:
+            name = f"{first.name}.zip" if first.is_dir else first.name
+        sizes = None if any(e.is_dir for e in entries) else sum(e.size for e in entries)
+        row = self.transfers.start("Download", name)
+        row(0, sizes)
+        self.download_link.value = ""
 
-        def show(data: bytes) -> None:
-            mime = entry.mime_type or "application/octet-stream"
-            b64 = base64.b64encode(data).decode("ascii")
-            self.download_link.value = (
-                f"<a download='{esc(entry.name)}' href='data:{esc(mime)};base64,{b64}' "
-                f"target='_blank'>\u2b07 Save {esc(entry.name)} "
-                f"({esc(human_size(len(data)))})</a>"
-            )
+        def show(prepared: PreparedDownload) -> None:
+            row.finish(True)
+            self.download_link.value = prepared.link_html()
             self.download_panel.show()
+            self.banner.success(f"{name} is ready: click \u201cSave {name}\u201d to save it")
 
-        self._run(lambda: client.transfers.read_bytes(entry.path), show)
+        def failed(exc: BaseException) -> None:
+            row.finish(False, "failed")
+            self.banner.error(exc)
+
+        # The download folder is set up (config files, the server's runtime
+        # file) on the worker thread too, the first time.
+        self._run(lambda: panel.downloads.prepare(client, entries, progress=row, name=name),
+                  show, on_error=failed)
 
 
-__all__ = ["BROWSER_DOWNLOAD_LIMIT", "TransferActions"]
+__all__ = ["TransferActions"]

@@ -140,7 +140,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         t.open_item.on_click(lambda _b: self.open_selected())
         t.new_folder.on_click(lambda _b: self._ask_mkdir())
         t.upload.on_click(lambda _b: self.upload_panel.toggle())
-        t.download.on_click(lambda _b: self.download_panel.toggle())
+        t.download.on_click(lambda _b: self._on_download_clicked())
         t.rename.on_click(lambda _b: self._ask_rename())
         t.move.on_click(lambda _b: self._ask_move())
         t.delete.on_click(lambda _b: self._ask_delete())
