@@ -48,13 +48,13 @@ CSS = """<style>
 .cs3w-table > .cs3w-th {
   position: sticky; top: 0; z-index: 1; font-weight: 600; text-align: left;
   background: var(--jp-layout-color1, white); color: var(--jp-ui-font-color1, inherit);
-  border-bottom: 1px solid var(--jp-border-color1, #bdbdbd); padding: 0 6px;
+  border-bottom: 1px solid var(--jp-border-color1, #bdbdbd); padding: 0 4px;
   height: 100%; box-shadow: none; cursor: default;
 }
 .cs3w-table > .cs3w-th:disabled { opacity: 1; }
 .cs3w-table > .cs3w-th.cs3w-sortable { cursor: pointer; }
 .cs3w-table > .cs3w-th.cs3w-sortable:hover { background: var(--jp-layout-color2, #eee); }
-.cs3w-table > .cs3w-cell { padding: 0 6px; height: 100%; overflow: hidden;
+.cs3w-table > .cs3w-cell { padding: 0 4px; height: 100%; overflow: hidden;
   white-space: nowrap; text-overflow: ellipsis; }
 .cs3w-table > .cs3w-cell.cs3w-right, .cs3w-table > .cs3w-th.cs3w-right { text-align: right; }
 .cs3w-table > .cs3w-odd { background: var(--jp-layout-color2, #f5f5f5); }

@@ -23,12 +23,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 #: Name, Size and Modified sort on a click (the keys of :data:`SORT_KEYS`).
 FILES_COLUMNS = (
-    Column("", "2em", kind="icon"),
-    Column("Name", "minmax(8em, 1fr)", kind="name", sort="name"),
-    Column("Size", "6.5em", align="right", sort="size"),
-    Column("Modified", "9.5em", sort="modified"),
-    Column("Shared", "4.5em"),
-    Column("Locked", "4.5em"),
+    Column("", "1.8em", kind="icon"),
+    Column("Name", "minmax(6em, 1fr)", kind="name", sort="name"),
+    Column("Size", "5.5em", align="right", sort="size"),
+    Column("Modified", "8.8em", sort="modified"),
+    Column("Shared", "4.4em"),
+    Column("Locked", "4.4em"),
 )
 
 

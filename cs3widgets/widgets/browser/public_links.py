@@ -12,10 +12,10 @@ from .shared_by_me import lacks_path, open_shared_resource
 from .view import Column, View, ViewAction
 
 LINKS_COLUMNS = (
-    Column("Path", "minmax(8em, 1fr)", kind="name"),
+    Column("Path", "minmax(6em, 1fr)", kind="name"),
     Column("Role", "6em"),
     Column("Password", "5.5em"),
-    Column("Expires", "9.5em"),
+    Column("Expires", "8.8em"),
     Column("Name", "minmax(6em, 12em)", tooltip=True),
 )
 

@@ -12,10 +12,10 @@ from ..formatting import SHARED_ICON, local_time, plain
 from .view import Column, View, ViewAction
 
 SHARED_COLUMNS = (
-    Column("Path", "minmax(8em, 1fr)", kind="name"),
+    Column("Path", "minmax(6em, 1fr)", kind="name"),
     Column("With", "minmax(8em, 16em)", tooltip=True),
     Column("Role", "6em"),
-    Column("Expires", "9.5em"),
+    Column("Expires", "8.8em"),
 )
 
 

@@ -15,7 +15,7 @@ RECEIVED_STATES = ("all", "pending", "accepted", "declined")
 
 RECEIVED_COLUMNS = (
     Column("State", "6.5em"),
-    Column("Name", "minmax(8em, 1fr)", kind="name"),
+    Column("Name", "minmax(6em, 1fr)", kind="name"),
     Column("Owner", "minmax(6em, 14em)", tooltip=True),
     Column("Role", "6em"),
 )

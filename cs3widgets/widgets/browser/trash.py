@@ -13,10 +13,10 @@ from ..formatting import FILE_ICON, FOLDER_ICON, human_size, local_time, plain
 from .view import Column, View, ViewAction, matches
 
 TRASH_COLUMNS = (
-    Column("", "2em", kind="icon"),
-    Column("Original path", "minmax(8em, 1fr)", kind="name"),
-    Column("Size", "6.5em", align="right"),
-    Column("Deleted", "9.5em"),
+    Column("", "1.8em", kind="icon"),
+    Column("Original path", "minmax(6em, 1fr)", kind="name"),
+    Column("Size", "5.5em", align="right"),
+    Column("Deleted", "8.8em"),
 )
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
