@@ -37,7 +37,8 @@ def test_click_on_a_folder_name_opens_it(app: Session) -> None:
 @FRONTS
 def test_header_click_sorts_and_reverses(app: Session) -> None:
     session = app
-    folder = f"{session.folder}/sort-{uuid.uuid4().hex[:6]}"
+    # Beside the session's folder, whose listing other tests check.
+    folder = f"{session.folder}-sort-{uuid.uuid4().hex[:6]}"
     session.einstein.files.mkdir(folder)
     for name, size in (("a.txt", 3), ("b.txt", 1), ("c.txt", 2)):
         session.einstein.transfers.upload(b"x" * size, f"{folder}/{name}")
