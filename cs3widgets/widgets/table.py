@@ -56,7 +56,8 @@ CSS = """<style>
 .cs3w-table > .cs3w-th.cs3w-sortable:hover { background: var(--jp-layout-color2, #eee); }
 .cs3w-table > .cs3w-cell { padding: 0 4px; height: 100%; overflow: hidden;
   white-space: nowrap; text-overflow: ellipsis; }
-.cs3w-table > .cs3w-cell.cs3w-right, .cs3w-table > .cs3w-th.cs3w-right { text-align: right; }
+.cs3w-table > .cs3w-cell.cs3w-right, .cs3w-table > .cs3w-th.cs3w-right {
+  text-align: right; justify-content: flex-end; }
 .cs3w-table > .cs3w-odd { background: var(--jp-layout-color2, #f5f5f5); }
 .cs3w-table > .cs3w-selected { background: rgba(33, 150, 243, 0.22); }
 .cs3w-table > .cs3w-check, .cs3w-table > .cs3w-check-all { justify-content: center; }
@@ -65,6 +66,7 @@ CSS = """<style>
   background: transparent; color: var(--jp-content-link-color, #1976d2);
   text-align: left; box-shadow: none; border: none;
 }
+.cs3w-table > .cs3w-name.cs3w-odd { background: var(--jp-layout-color2, #f5f5f5); }
 .cs3w-table > .cs3w-name.cs3w-selected { background: rgba(33, 150, 243, 0.22); }
 .cs3w-table > .cs3w-name.jupyter-button:hover,
 .cs3w-table > .cs3w-name.jupyter-button:focus { text-decoration: underline; box-shadow: none; }
@@ -77,7 +79,8 @@ CSS = """<style>
 class Column:
     """One column of a view's table.
 
-    ``width`` is a CSS grid track (``"6em"``, ``"minmax(8em, 1fr)"``).
+    ``width`` is a CSS grid track (``"6em"``, ``"minmax(8em, 1fr)"``, ``"max-content"``
+    for texts of a fixed format, as wide as the front end's font draws them).
     ``kind``: ``"name"`` is the row's link-styled name (one per table; its
     full text is its tooltip); ``"icon"`` and ``"text"`` are labels.
     ``sort`` is the sort key a click on the header asks for (None: the

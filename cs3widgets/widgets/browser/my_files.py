@@ -25,10 +25,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 FILES_COLUMNS = (
     Column("", "1.8em", kind="icon"),
     Column("Name", "minmax(6em, 1fr)", kind="name", sort="name"),
-    Column("Size", "5.5em", align="right", sort="size"),
-    Column("Modified", "8.8em", sort="modified"),
-    Column("Shared", "4.4em"),
-    Column("Locked", "4.4em"),
+    Column("Size", "max-content", align="right", sort="size"),
+    Column("Modified", "max-content", sort="modified"),
+    Column("Shared", "max-content"),
+    Column("Locked", "max-content"),
 )
 
 

@@ -13,9 +13,9 @@ from .view import Column, View, ViewAction
 
 LINKS_COLUMNS = (
     Column("Path", "minmax(6em, 1fr)", kind="name"),
-    Column("Role", "6em"),
-    Column("Password", "5.5em"),
-    Column("Expires", "8.8em"),
+    Column("Role", "max-content"),
+    Column("Password", "max-content"),
+    Column("Expires", "max-content"),
     Column("Name", "minmax(6em, 12em)", tooltip=True),
 )
 

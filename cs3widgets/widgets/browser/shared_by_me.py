@@ -14,8 +14,8 @@ from .view import Column, View, ViewAction
 SHARED_COLUMNS = (
     Column("Path", "minmax(6em, 1fr)", kind="name"),
     Column("With", "minmax(8em, 16em)", tooltip=True),
-    Column("Role", "6em"),
-    Column("Expires", "8.8em"),
+    Column("Role", "max-content"),
+    Column("Expires", "max-content"),
 )
 
 

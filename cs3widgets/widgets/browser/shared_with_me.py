@@ -14,10 +14,10 @@ from .view import Column, View, ViewAction, matches
 RECEIVED_STATES = ("all", "pending", "accepted", "declined")
 
 RECEIVED_COLUMNS = (
-    Column("State", "6.5em"),
+    Column("State", "max-content"),
     Column("Name", "minmax(6em, 1fr)", kind="name"),
     Column("Owner", "minmax(6em, 14em)", tooltip=True),
-    Column("Role", "6em"),
+    Column("Role", "max-content"),
 )
 
 

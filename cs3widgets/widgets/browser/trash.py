@@ -15,8 +15,8 @@ from .view import Column, View, ViewAction, matches
 TRASH_COLUMNS = (
     Column("", "1.8em", kind="icon"),
     Column("Original path", "minmax(6em, 1fr)", kind="name"),
-    Column("Size", "5.5em", align="right"),
-    Column("Deleted", "8.8em"),
+    Column("Size", "max-content", align="right"),
+    Column("Deleted", "max-content"),
 )
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
