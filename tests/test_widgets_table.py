@@ -7,6 +7,8 @@ and the Browser's traits.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import ipywidgets as w
 import pytest
 from widgets_support import live_models, names
@@ -113,6 +115,11 @@ def test_header_click_sorts_then_reverses_with_a_marker(einstein: CS3Client, fol
 
     b.sort_by = "modified"  # the traits move the marker too
     assert header_texts(b)[2:4] == ["Size", "Modified \u25bc"]
+    # From a reversed column to another: one sort of the rows, not one per trait.
+    with mock.patch.object(b.listing, "set_items", wraps=b.listing.set_items) as shown:
+        b.listing.header_for("name").click()
+    assert shown.call_count == 1 and (b.sort_by, b.descending) == ("name", False)
+    assert names(b) == ["sub", "zdir", "a.txt", "b.txt"]
     # Columns without a sort key do not sort: disabled, no marker.
     shared = b.listing.table.children[5]
     assert shared.description == "Shared" and shared.disabled

@@ -403,10 +403,13 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         """A header click: sort by that column, or reverse the order if it is the one."""
         if key == self.sort_by:
             self.descending = not self.descending
-        else:
-            with self.hold_trait_notifications():
-                self.sort_by = key
-                self.descending = False
+            return
+        self._sort_pending = True  # one sort of the rows, not one per trait
+        try:
+            self.descending = False
+        finally:
+            self._sort_pending = False
+        self.sort_by = key
 
     def _on_hidden_toggle(self, change: dict) -> None:
         self.show_hidden = bool(change["new"])
@@ -417,7 +420,8 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         with self.hold_sync():
             self.filter_box.value = self.filter_pattern
             self.hidden_toggle.value = self.show_hidden
-        self._safe_rerender()
+        if not getattr(self, "_sort_pending", False):
+            self._safe_rerender()
 
     @guarded
     def _safe_rerender(self) -> None:
