@@ -27,6 +27,8 @@ def test_click_on_a_folder_name_opens_it(app: Session) -> None:
     path_box = session.browser.get_by_placeholder("/path/to/folder")
     assert path_box.input_value() == f"{session.folder}/analysis"
     assert session.option("readme.txt").count() == 0
+    cells = [t.strip() for t in session.row("runs.csv").all_inner_texts()]
+    assert cells[1:4] == ["\U0001f4c4", "runs.csv", "18 B"]  # checkbox, icon, name, size
     # A file's name selects it (alone) instead: its checkbox is ticked.
     session.option("runs.csv").click()
     session.page.wait_for_function("el => el.checked",

@@ -11,8 +11,10 @@ Class names, stable for tests and for user CSS:
 - ``cs3w-table``: the grid; ``cs3w-busy`` on it while its rows load;
 - ``cs3w-th``: a header cell (``cs3w-sortable`` when a click sorts);
   ``cs3w-check-all``: the header's select-all checkbox;
-- ``cs3w-cell``: every body cell; ``cs3w-row-<i>``: every cell of the i-th
-  row of the page (0-based); ``cs3w-selected``: cells of selected rows;
+- ``cs3w-cell`` and ``cs3w-row``: every body cell (the grid has no row
+  element); ``cs3w-row-<i>``: every cell of the i-th row of the page
+  (0-based); ``cs3w-odd``: cells of odd rows; ``cs3w-selected``: cells of
+  selected rows;
 - ``cs3w-check``: a row's checkbox; ``cs3w-name``: a row's name (a
   link-styled button; ``cs3w-dir`` when clicking it opens the row);
 - ``cs3w-status``: the line that says "Loading…" or that there is nothing.
@@ -140,7 +142,8 @@ class Row:
         self.key: Hashable = None
         self.item: Any = None
         self.selected = False
-        self.classes = ["cs3w-cell", f"cs3w-row-{index}"] + (["cs3w-odd"] if index % 2 else [])
+        self.classes = ["cs3w-cell", "cs3w-row", f"cs3w-row-{index}"]
+        self.classes += ["cs3w-odd"] if index % 2 else []
         self.check = w.Checkbox(value=False, indent=False, description="",
                                 layout=looks.check_layout, style=looks.check_style)
         self.name = w.Button(description="", layout=looks.name_layout, style=looks.name_style)

@@ -97,11 +97,16 @@ class Session:
         return [t.strip() for t in
                 self.browser.locator(".cs3w-table .cs3w-name").all_inner_texts()]
 
-    def checkbox(self, text: str) -> Any:
-        """The checkbox of the listing row named ``text``."""
+    def row(self, text: str) -> Any:
+        """Every cell of the listing row named ``text``, left to right (its text: ``inner_text``
+        of each, or ``all_inner_texts()``)."""
         classes = (self.option(text).get_attribute("class") or "").split()
         row = next(c for c in classes if re.fullmatch(r"cs3w-row-\d+", c))
-        return self.browser.locator(f".cs3w-table .cs3w-check.{row} input[type=checkbox]")
+        return self.browser.locator(f".cs3w-table .{row}")
+
+    def checkbox(self, text: str) -> Any:
+        """The checkbox of the listing row named ``text``."""
+        return self.row(text).locator("input[type=checkbox]")
 
     def select(self, text: str) -> None:
         """Select the row named ``text`` alone, as a user would.
