@@ -82,6 +82,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         self._init_runner(runner, threaded)
         self._callbacks: list[Callable[..., Any]] = []
         self._navigating = False
+        self._sort_pending = False  # a header click sets two traits: sort once
         self._views: dict[str, View] = make_views()
         self._items: dict[str, Sequence[Any]] = {name: [] for name in self._views}
         self._attempted: dict[str, set[Hashable]] = {}  # rows completed, per view
@@ -420,7 +421,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         with self.hold_sync():
             self.filter_box.value = self.filter_pattern
             self.hidden_toggle.value = self.show_hidden
-        if not getattr(self, "_sort_pending", False):
+        if not self._sort_pending:
             self._safe_rerender()
 
     @guarded
