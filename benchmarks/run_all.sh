@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
-for bench in listing.py fsspec_read.py transfer.py dask_read.py browser_download.py; do
+for bench in listing.py fsspec_read.py transfer.py dask_read.py browser_download.py table_page.py; do
     echo "\$ python benchmarks/$bench"
     "$py" -u "benchmarks/$bench" || echo "(exit status $?: a goal not met)"
     echo

@@ -64,8 +64,10 @@ print(f"{len(entries)} entries in {home}")
     md("""
 ## The file browser
 
-Click a folder and **Open** it, use the breadcrumb to go back, filter and sort,
-and switch to *Shared with me*, *Public links* or *Trash* at the top.
+Click a folder's name to open it and a file's name to select it (tick the
+boxes to select several), click a column header to sort (again to reverse),
+use the breadcrumb to go back, and switch to *Shared with me*, *Public links*
+or *Trash* at the top.
 """),
     code("""
 from cs3widgets.widgets import Browser

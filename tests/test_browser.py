@@ -42,10 +42,10 @@ def test_listing_renders_from_revad(app: Session) -> None:
 
 
 def test_click_navigates_into_folder(app: Session) -> None:
-    """Selecting a folder and clicking Open shows that folder's entries."""
+    """Ticking a folder and clicking Open shows that folder's entries."""
     session = app
     page = session.page
-    session.option("analysis").click()
+    session.select("analysis")
     session.button(session.browser, "Open").click()
     session.option("runs.csv").wait_for()
     path_box = session.browser.get_by_placeholder("/path/to/folder")

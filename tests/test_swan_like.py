@@ -134,7 +134,7 @@ def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_pat
                 watch = PageWatch()
                 watch.attach(page)
                 open_notebook(page, lab, "swan.ipynb", ready=".cs3w-browser")
-                rows = page.locator(".cs3w-browser .cs3w-mono select option")
+                rows = page.locator(".cs3w-browser .cs3w-table .cs3w-name")
                 rows.filter(has_text="before.txt").wait_for()
                 page.get_by_text("LISTING ['before.txt'] token-file").wait_for()
 

@@ -22,11 +22,13 @@ from widgets_support import live_models, names
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
+from cs3widgets.widgets.listing import DEFAULT_PAGE_SIZE
 from cs3widgets.widgets.widget_tree import walk
 
-#: Models one Browser may create, whatever the folder size (measured: 164).
-MODEL_BOUND = 250
-PAGE = 200
+PAGE = DEFAULT_PAGE_SIZE
+#: Models one Browser may create, whatever the folder size: its controls
+#: (measured: 179) and one page of table rows (7 models a row in My files: 529 in all).
+MODEL_BOUND = 250 + 7 * PAGE
 
 
 def _fill(revad, unique: str, count: int) -> str:
@@ -44,13 +46,16 @@ def big_folder(revad) -> str:
 
 
 @pytest.fixture()
-def small_browser_models(einstein: CS3Client, unique: str) -> int:
-    """How many models a Browser on a 3-entry folder creates."""
-    einstein.files.mkdir(f"/home/{unique}-small")
-    for n in "abc":
-        einstein.transfers.upload(b"x", f"/home/{unique}-small/{n}")
+def small_browser_models(revad, einstein: CS3Client, unique: str) -> int:
+    """How many models a Browser on a folder of one page and one entry creates.
+
+    The table makes its row widgets lazily, up to one page: a folder with
+    more than a page makes them all, however many more entries it has.
+    """
+    small = _fill(revad, f"{unique}-small", PAGE + 1)
     before = live_models()
-    Browser(f"/home/{unique}-small", client=einstein, threaded=False)
+    b = Browser(small, client=einstein, threaded=False, page_size=PAGE)
+    assert len(b.listing.items) == PAGE + 1
     return live_models() - before
 
 
@@ -68,16 +73,18 @@ def test_100000_entries_page_without_new_models(
     assert einstein.conn.calls["ListContainer"] == 1
     assert created <= MODEL_BOUND
     assert created == small_browser_models  # independent of the folder's size
-    assert len(b.listing.select.options) == PAGE
-    assert names(b)[0] == "f000000.dat" and b.listing.page_label.value == "1\u2013200 of 100,000"
+    assert len(b.listing.rows) == PAGE
+    assert len(b.listing.table.children) == 7 * (PAGE + 1)  # the header and each row
+    assert names(b)[0] == "f000000.dat"
+    assert b.listing.page_label.value == f"1\u2013{PAGE} of 100,000"
 
     # Paging, sorting and filtering reuse the same widgets.
     steady = live_models()
     b.listing.next_button.click()
-    assert names(b)[0] == "f000200.dat"
+    assert names(b)[0] == f"f{PAGE:06d}.dat"
     b.listing.show_page(b.listing.page_count - 1)
     assert names(b)[-1] == "f099999.dat" and b.listing.next_button.disabled
-    b.order_toggle.value = True
+    b.listing.header_for("name").click()  # reversed
     assert names(b)[0] == "f099999.dat"
     b.filter_box.value = "f0123*"
     assert len(b.listing.items) == 100 and names(b)[0] == "f012399.dat"

@@ -247,15 +247,14 @@ def test_sort_filter_hidden_and_folders_first(revad, einstein: CS3Client, folder
 
     b = Browser(folder, client=einstein, threaded=False)
     assert names(b) == ["ydir", "zdir", "a.csv", "b.csv", "c.txt"]
-    b.order_toggle.value = True
-    assert names(b) == ["zdir", "ydir", "c.txt", "b.csv", "a.csv"]
-    b.order_toggle.value = False
-    b.sort_dropdown.value = "size"
-    assert names(b)[2:] == ["b.csv", "c.txt", "a.csv"]
-    b.descending = True  # the trait works as well as the toggle
-    assert b.order_toggle.value is True
+    b.listing.header_for("name").click()  # the sorted column again: reversed
+    assert names(b) == ["zdir", "ydir", "c.txt", "b.csv", "a.csv"] and b.descending
+    b.listing.header_for("size").click()  # another column: ascending
+    assert names(b)[2:] == ["b.csv", "c.txt", "a.csv"] and not b.descending
+    b.descending = True  # the trait works as well as the header
+    assert b.listing.header_for("size").description == "Size \u25bc"
     assert names(b)[2:] == ["a.csv", "c.txt", "b.csv"]
-    b.sort_dropdown.value = "modified"
+    b.sort_by = "modified"
     assert names(b)[2:] == ["a.csv", "b.csv", "c.txt"]
     b.descending = False
     assert names(b)[2:] == ["c.txt", "b.csv", "a.csv"]
@@ -279,12 +278,12 @@ def test_labels_show_size_time_and_share_markers(einstein: CS3Client, folder: st
     einstein.links.create(f"{folder}/f.bin", "Viewer")
     b = Browser(folder, client=einstein, threaded=False)
     labels = dict(zip(names(b), b.listing.labels, strict=True))
-    assert "2.0\u00a0KB" in labels["f.bin"]
+    assert "2.0 KB" in labels["f.bin"]
     assert "\U0001f517" in labels["f.bin"] and "\U0001f465" not in labels["f.bin"]
     assert "\U0001f465" in labels["shared"]
     assert "\U0001f4c1" in labels["shared"]
     entry = einstein.files.stat(f"{folder}/f.bin")
-    assert entry.mtime.astimezone().strftime("%Y-%m-%d\u00a0%H:%M") in labels["f.bin"]
+    assert entry.mtime.astimezone().strftime("%Y-%m-%d %H:%M") in labels["f.bin"]
 
 
 def test_locks_show_in_the_listing_and_name_their_holder(
@@ -325,7 +324,8 @@ def test_callbacks_and_selected(einstein: CS3Client, folder: str) -> None:
     b = Browser(folder, client=einstein, threaded=False)
     calls: list[list[str]] = []
     b.register_callback(lambda br: calls.append(list(br.selected)))
-    b.listing.select.value = (f"{folder}/a", f"{folder}/b")  # what the front end sends
+    for row in b.listing.rows:  # what the front end sends: both checkboxes ticked
+        row.check.value = True
     assert b.selected == [f"{folder}/a", f"{folder}/b"]
     assert calls[-1] == [f"{folder}/a", f"{folder}/b"]
     b.selected = [f"{folder}/b"]

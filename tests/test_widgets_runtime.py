@@ -69,7 +69,7 @@ def test_no_grpc_call_on_the_main_thread(
     b = Browser(folder, client=einstein, page_size=2)
     assert b.listing.items == [] and b.wait(60)  # returned at once, then loaded
     assert names(b) == ["sub", "a.txt"]
-    b.sort_dropdown.value = "size"
+    b.listing.header_for("size").click()
     b.listing.next_button.click()
     assert names(b) == ["c.txt", "a.txt"]  # by size, folders first: sub, b | c, a
     b.navigate(f"{folder}/sub")

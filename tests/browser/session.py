@@ -85,20 +85,53 @@ class Session:
         return self.page.locator(".cs3w-app .cs3w-browser")
 
     def option(self, text: str) -> Any:
-        """The listing row whose name is ``text`` (rows pad with no-break spaces)."""
-        # Rows replace every space by a no-break space, which JS's \s matches.
-        words = r"\s".join(re.escape(word) for word in text.split(" "))
-        pattern = re.compile(r"(^|\s)" + words + r"(\s|$)")
-        return self.browser.locator(".cs3w-mono select option").filter(has_text=pattern)
+        """The name of the listing row named ``text`` (a link-styled button in the table).
+
+        The table's markup (class names documented in ``cs3widgets/widgets/table.py``):
+        ``.cs3w-table`` holds every cell; a row's name is ``.cs3w-name`` (with
+        ``.cs3w-dir`` when a click opens it) and its checkbox ``.cs3w-check``;
+        all cells of the i-th row carry ``.cs3w-row-<i>``.
+        """
+        pattern = re.compile(r"^\s*" + re.escape(text) + r"\s*$")
+        return self.browser.locator(".cs3w-table .cs3w-name").filter(has_text=pattern)
+
+    def names(self) -> list[str]:
+        """The names of the listing's rows, top to bottom."""
+        return [t.strip() for t in
+                self.browser.locator(".cs3w-table .cs3w-name").all_inner_texts()]
+
+    def row(self, text: str) -> Any:
+        """Every cell of the listing row named ``text``, left to right (its text: ``inner_text``
+        of each, or ``all_inner_texts()``)."""
+        classes = (self.option(text).get_attribute("class") or "").split()
+        row = next(c for c in classes if re.fullmatch(r"cs3w-row-\d+", c))
+        return self.browser.locator(f".cs3w-table .{row}")
+
+    def checkbox(self, text: str) -> Any:
+        """The checkbox of the listing row named ``text``."""
+        return self.row(text).locator("input[type=checkbox]")
 
     def select(self, text: str) -> None:
-        """Select the row named ``text`` alone, as a user's click would."""
-        self.option(text).click()
+        """Select the row named ``text`` alone, as a user would.
+
+        A file: a click on its name. A folder (a click on its name opens it):
+        clear the selection, then tick its checkbox.
+        """
+        name = self.option(text)
+        if "cs3w-dir" in (name.get_attribute("class") or "").split():
+            self.select_nothing()
+            self.checkbox(text).check()
+        else:
+            name.click()
+        self.page.wait_for_function("el => el.checked", arg=self.checkbox(text).element_handle())
 
     def open(self, text: str) -> None:
-        """Open the folder row named ``text`` and wait until the path box shows it."""
+        """Open the folder row named ``text`` (a click on its name); wait for the path box."""
+        path_box = self.browser.get_by_placeholder("/path/to/folder")
         self.option(text).click()
-        self.button(self.browser, "Open").click()
+        self.page.wait_for_function(
+            "([el, want]) => el.value.endsWith(want)", arg=[path_box.element_handle(), "/" + text]
+        )
 
     def button(self, scope: Any, name: str) -> Any:
         """The button labelled exactly ``name`` (its icon's glyph is not part of the text)."""
@@ -116,11 +149,17 @@ class Session:
         self.option(shows).wait_for()
 
     def select_nothing(self) -> None:
-        """Clear the listing's selection, as a user's click would."""
-        self.browser.locator(".cs3w-mono select").evaluate(
-            "el => { for (const o of el.options) o.selected = false;"
-            " el.dispatchEvent(new Event('change', {bubbles: true})); }"
-        )
+        """Clear the listing's selection, as a user would: untick every ticked row.
+
+        Checked and clicked in one step in the page: a box the kernel unticks
+        meanwhile (a page just shown clears its selection) is not ticked again.
+        """
+        table = self.browser.locator(".cs3w-table").element_handle()
+        self.page.evaluate(
+            "table => { for (const box of table.querySelectorAll("
+            "'.cs3w-check input[type=checkbox]')) if (box.checked) box.click(); }", table)
+        self.page.wait_for_function(
+            "table => !table.querySelector('.cs3w-check input[type=checkbox]:checked')", arg=table)
 
 
 @pytest.fixture(scope="session")

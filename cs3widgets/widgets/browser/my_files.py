@@ -15,16 +15,20 @@ from ...client.models import Entry, EntryType
 from ..errors_ui import UserInputError, log
 from ..formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
 from ..formatting import icon_for as entry_icon
-from ..listing import columns
-from .view import View, matches
+from .view import Column, View, matches
 
 SORT_KEYS = ("name", "size", "modified")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
-FILES_HEADER = columns(
-    ("", 2, "left"), ("Name", 40, "left"), ("Size", 10, "right"),
-    ("Modified", 16, "left"), ("Shared", 6, "left"),
+#: Name, Size and Modified sort on a click (the keys of :data:`SORT_KEYS`).
+FILES_COLUMNS = (
+    Column("", "1.8em", kind="icon"),
+    Column("Name", "minmax(6em, 1fr)", kind="name", sort="name"),
+    Column("Size", "max-content", align="right", sort="size"),
+    Column("Modified", "max-content", sort="modified"),
+    Column("Shared", "max-content"),
+    Column("Locked", "max-content"),
 )
 
 
@@ -57,16 +61,15 @@ def arrange(
     return kept
 
 
-def entry_label(entry: Entry, shared: bool = False, linked: bool = False) -> str:
-    """``📁 name   12.0 KB  2024-05-01 10:00  👥🔗🔒`` (shared, linked, locked)."""
-    markers = (SHARED_ICON if shared else "") + (LINK_ICON if linked else "")
-    markers += LOCK_ICON if entry.lock is not None else ""
-    return columns(
-        (entry_icon(entry), 2, "left"),
-        (plain(entry.name), 40, "left"),
-        ("" if entry.is_dir else human_size(entry.size), 10, "right"),
-        (local_time(entry.mtime), 16, "left"),
-        (markers, 6, "left"),
+def entry_cells(entry: Entry, shared: bool = False, linked: bool = False) -> tuple[str, ...]:
+    """``("📁", "name", "12.0 KB", "2024-05-01 10:00", "👥🔗", "🔒")``: one text per column."""
+    return (
+        entry_icon(entry),
+        plain(entry.name),
+        "" if entry.is_dir else human_size(entry.size),
+        local_time(entry.mtime),
+        (SHARED_ICON if shared else "") + (LINK_ICON if linked else ""),
+        LOCK_ICON if entry.lock is not None else "",
     )
 
 
@@ -142,8 +145,8 @@ class MyFilesView(View):
 
     name: ClassVar[str] = "files"
     title: ClassVar[str] = "My files"
-    header: ClassVar[str] = FILES_HEADER
-    empty_text: ClassVar[str] = "(empty folder)"
+    columns: ClassVar[tuple[Column, ...]] = FILES_COLUMNS
+    empty_text: ClassVar[str] = "This folder is empty"
     shows_folder: ClassVar[bool] = True
     item_type: ClassVar[type] = Entry
 
@@ -157,9 +160,12 @@ class MyFilesView(View):
     def key(self, item: Entry) -> Hashable:
         return item.path
 
-    def label(self, item: Entry) -> str:
+    def cells(self, item: Entry) -> tuple[str, ...]:
         ids = ids_of(item.id, item.path)
-        return entry_label(item, bool(ids & self.shared), bool(ids & self.linked))
+        return entry_cells(item, bool(ids & self.shared), bool(ids & self.linked))
+
+    def opens(self, item: Entry) -> bool:
+        return item.is_dir
 
     def arrange(self, items: Sequence[Any], *, pattern: str = "", state: str = "all",
                 sort_by: str = "name", descending: bool = False,
@@ -173,5 +179,5 @@ class MyFilesView(View):
         return item.path
 
 
-__all__ = ["FILES_HEADER", "SORT_KEYS", "Folder", "MyFilesView", "arrange", "entry_label",
+__all__ = ["FILES_COLUMNS", "SORT_KEYS", "Folder", "MyFilesView", "arrange", "entry_cells",
            "ids_of", "is_share_folder", "load_folder"]

@@ -8,25 +8,27 @@ from typing import ClassVar
 from ...client.client import CS3Client
 from ...client.models import PublicLink
 from ..formatting import local_time, plain
-from ..listing import columns
 from ..share_rows import link_place
 from .shared_by_me import lacks_path, open_shared_resource
-from .view import View, ViewAction
+from .view import Column, View, ViewAction
 
-LINKS_HEADER = columns(
-    ("Path", 36, "left"), ("Role", 9, "left"), ("Pwd", 3, "left"),
-    ("Expires", 16, "left"), ("Name", 20, "left"),
+LINKS_COLUMNS = (
+    Column("Path", "minmax(6em, 1fr)", kind="name"),
+    Column("Role", "max-content"),
+    Column("Password", "max-content"),
+    Column("Expires", "max-content"),
+    Column("Name", "minmax(6em, 12em)", tooltip=True),
 )
 
 
-def link_label(link: PublicLink) -> str:
-    """``/home/data   Viewer  🔒  2025-01-01 00:00  my link``."""
-    return columns(
-        (plain(link_place(link)), 36, "left"),  # never the link's internal id
-        (plain(link.role), 9, "left"),
-        ("\U0001f512" if link.password_protected else "", 3, "left"),
-        (local_time(link.expiration), 16, "left"),
-        (plain(link.display_name if link.display_name != link.token else ""), 20, "left"),
+def link_cells(link: PublicLink) -> tuple[str, ...]:
+    """``("/home/data", "Viewer", "🔒", "2025-01-01 00:00", "my link")``."""
+    return (
+        plain(link_place(link)),  # never the link's internal id
+        plain(link.role),
+        "\U0001f512" if link.password_protected else "",
+        local_time(link.expiration),
+        plain(link.display_name if link.display_name != link.token else ""),
     )
 
 
@@ -35,7 +37,7 @@ class PublicLinksView(View):
 
     name: ClassVar[str] = "links"
     title: ClassVar[str] = "Public links"
-    header: ClassVar[str] = LINKS_HEADER
+    columns: ClassVar[tuple[Column, ...]] = LINKS_COLUMNS
     item_type: ClassVar[type] = PublicLink
     actions: ClassVar[tuple[ViewAction, ...]] = (
         # Show URL needs no server: the Browser handles it (show_link_url).
@@ -59,11 +61,11 @@ class PublicLinksView(View):
         return [replace(x, path=client.files.path_of(x.resource_id)) if lacks_path(x) else x
                 for x in items]
 
-    def label(self, item: PublicLink) -> str:
-        return link_label(item)
+    def cells(self, item: PublicLink) -> tuple[str, ...]:
+        return link_cells(item)
 
     def open_target(self, client: CS3Client, item: PublicLink) -> str:
         return open_shared_resource(client, item)
 
 
-__all__ = ["LINKS_HEADER", "PublicLinksView", "link_label"]
+__all__ = ["LINKS_COLUMNS", "PublicLinksView", "link_cells"]

@@ -9,23 +9,21 @@ from ...client.client import CS3Client
 from ...client.models import Share
 from ..errors_ui import UserInputError
 from ..formatting import SHARED_ICON, local_time, plain
-from ..listing import columns
-from .view import View, ViewAction
+from .view import Column, View, ViewAction
 
-SHARED_HEADER = columns(
-    ("Path", 40, "left"), ("With", 28, "left"), ("Role", 9, "left"), ("Expires", 16, "left"),
+SHARED_COLUMNS = (
+    Column("Path", "minmax(6em, 1fr)", kind="name"),
+    Column("With", "minmax(8em, 16em)", tooltip=True),
+    Column("Role", "max-content"),
+    Column("Expires", "max-content"),
 )
 
 
-def share_label(share: Share) -> str:
-    """``/home/results   Marie Curie (marie)   Editor``."""
+def share_cells(share: Share) -> tuple[str, ...]:
+    """``("/home/results", "👤 Marie Curie (marie)", "Editor", "")``."""
     kind = "\U0001f464" if share.grantee.kind == "user" else SHARED_ICON
-    return columns(
-        (plain(share.path or share.id), 40, "left"),
-        (f"{kind} {plain(share.grantee.label)}", 28, "left"),
-        (plain(share.role), 9, "left"),
-        (local_time(share.expiration), 16, "left"),
-    )
+    return (plain(share.path or share.id), f"{kind} {plain(share.grantee.label)}",
+            plain(share.role), local_time(share.expiration))
 
 
 def open_shared_resource(client: CS3Client, item: Any) -> str:
@@ -51,7 +49,7 @@ class SharedByMeView(View):
 
     name: ClassVar[str] = "shared"
     title: ClassVar[str] = "Shared by me"
-    header: ClassVar[str] = SHARED_HEADER
+    columns: ClassVar[tuple[Column, ...]] = SHARED_COLUMNS
     item_type: ClassVar[type] = Share
     actions: ClassVar[tuple[ViewAction, ...]] = (
         ViewAction("remove_share", "Remove share", "trash",
@@ -69,12 +67,12 @@ class SharedByMeView(View):
     def complete(self, client: CS3Client, items: list[Share]) -> list[Share]:
         return client.shares.resolve_paths(items)
 
-    def label(self, item: Share) -> str:
-        return share_label(item)
+    def cells(self, item: Share) -> tuple[str, ...]:
+        return share_cells(item)
 
     def open_target(self, client: CS3Client, item: Share) -> str:
         return open_shared_resource(client, item)
 
 
-__all__ = ["SHARED_HEADER", "SharedByMeView", "lacks_path", "open_shared_resource",
-           "share_label"]
+__all__ = ["SHARED_COLUMNS", "SharedByMeView", "lacks_path", "open_shared_resource",
+           "share_cells"]

@@ -18,23 +18,25 @@ from ...client.client import CS3Client
 from ...client.models import ReceivedShare
 from ..errors_ui import UserInputError
 from ..formatting import plain
-from ..listing import columns
-from .view import View, ViewAction, matches
+from .view import Column, View, ViewAction, matches
 
 RECEIVED_STATES = ("all", "pending", "accepted", "declined")
 
-RECEIVED_HEADER = columns(
-    ("State", 9, "left"), ("Name", 32, "left"), ("Owner", 20, "left"), ("Role", 9, "left"),
+RECEIVED_COLUMNS = (
+    Column("State", "max-content"),
+    Column("Name", "minmax(6em, 1fr)", kind="name"),
+    Column("Owner", "minmax(6em, 14em)", tooltip=True),
+    Column("Role", "max-content"),
+    Column("Shared with", "minmax(4em, 12em)", tooltip=True),
 )
 
 
-def received_label(rs: ReceivedShare) -> str:
-    """``pending   results          einstein   Viewer``."""
+def received_cells(rs: ReceivedShare) -> tuple[str, ...]:
+    """``("pending", "results", "Albert Einstein", "Viewer", "you, Physics Lovers")``."""
     name = rs.name or rs.share.path or rs.share.id
-    return columns(
-        (rs.state, 9, "left"), (plain(name), 32, "left"),
-        (plain(rs.share.owner or rs.share.creator), 20, "left"), (plain(rs.share.role), 9, "left"),
-    )
+    owner = rs.share.owner_display_name or rs.share.owner or rs.share.creator
+    via = ", ".join(getattr(rs, "via", ()))
+    return (rs.state, plain(name), plain(owner), plain(rs.share.role), plain(via))
 
 
 #: Which state a merged row shows: the most useful one.
@@ -104,7 +106,7 @@ class SharedWithMeView(View):
 
     name: ClassVar[str] = "received"
     title: ClassVar[str] = "Shared with me"
-    header: ClassVar[str] = RECEIVED_HEADER
+    columns: ClassVar[tuple[Column, ...]] = RECEIVED_COLUMNS
     has_states: ClassVar[bool] = True
     item_type: ClassVar[type] = ReceivedShare
     def __init__(self) -> None:
@@ -132,8 +134,8 @@ class SharedWithMeView(View):
     def key(self, item: ReceivedShare) -> Hashable:
         return item.share.id
 
-    def label(self, item: ReceivedShare) -> str:
-        return received_label(item)
+    def cells(self, item: ReceivedShare) -> tuple[str, ...]:
+        return received_cells(item)
 
     def name_of(self, item: ReceivedShare) -> str:
         return item.name or item.share.path
@@ -149,5 +151,5 @@ class SharedWithMeView(View):
         return item.path
 
 
-__all__ = ["RECEIVED_HEADER", "RECEIVED_STATES", "ReceivedResource", "SharedWithMeView",
-           "merge_received", "received_label", "resource_key"]
+__all__ = ["RECEIVED_COLUMNS", "RECEIVED_STATES", "ReceivedResource", "SharedWithMeView",
+           "merge_received", "received_cells", "resource_key"]

@@ -10,25 +10,23 @@ from ...client.client import CS3Client
 from ...client.models import RecycleItem
 from ..errors_ui import UserInputError
 from ..formatting import FILE_ICON, FOLDER_ICON, human_size, local_time, plain
-from ..listing import columns
-from .view import View, ViewAction, matches
+from .view import Column, View, ViewAction, matches
 
-TRASH_HEADER = columns(
-    ("", 2, "left"), ("Original path", 48, "left"), ("Size", 10, "right"),
-    ("Deleted", 16, "left"),
+TRASH_COLUMNS = (
+    Column("", "1.8em", kind="icon"),
+    Column("Original path", "minmax(6em, 1fr)", kind="name"),
+    Column("Size", "max-content", align="right"),
+    Column("Deleted", "max-content"),
 )
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def trash_label(item: RecycleItem) -> str:
-    """``📄 /home/old.txt   1.0 KB  2024-05-01 10:00``."""
-    icon = FOLDER_ICON if item.type.value == "folder" else FILE_ICON
-    return columns(
-        (icon, 2, "left"), (plain(item.original_path), 48, "left"),
-        ("" if item.type.value == "folder" else human_size(item.size), 10, "right"),
-        (local_time(item.deleted), 16, "left"),
-    )
+def trash_cells(item: RecycleItem) -> tuple[str, ...]:
+    """``("📄", "/home/old.txt", "1.0 KB", "2024-05-01 10:00")``."""
+    folder = item.type.value == "folder"
+    return (FOLDER_ICON if folder else FILE_ICON, plain(item.original_path),
+            "" if folder else human_size(item.size), local_time(item.deleted))
 
 
 class TrashView(View):
@@ -36,7 +34,8 @@ class TrashView(View):
 
     name: ClassVar[str] = "trash"
     title: ClassVar[str] = "Trash"
-    header: ClassVar[str] = TRASH_HEADER
+    columns: ClassVar[tuple[Column, ...]] = TRASH_COLUMNS
+    empty_text: ClassVar[str] = "The trash is empty"
     item_type: ClassVar[type] = RecycleItem
     actions: ClassVar[tuple[ViewAction, ...]] = (
         ViewAction("restore", "Restore", "undo", style="success",
@@ -57,8 +56,8 @@ class TrashView(View):
     def key(self, item: RecycleItem) -> Hashable:
         return item.key
 
-    def label(self, item: RecycleItem) -> str:
-        return trash_label(item)
+    def cells(self, item: RecycleItem) -> tuple[str, ...]:
+        return trash_cells(item)
 
     def name_of(self, item: RecycleItem) -> str:
         return item.original_path
@@ -72,4 +71,4 @@ class TrashView(View):
         raise UserInputError("Restore the item to open it")
 
 
-__all__ = ["TRASH_HEADER", "TrashView", "trash_label"]
+__all__ = ["TRASH_COLUMNS", "TrashView", "trash_cells"]

@@ -1,4 +1,4 @@
-"""The seam every Browser view fills in: how to load, label, filter and act on rows.
+"""The seam every Browser view fills in: how to load, show, filter and act on rows.
 
 A view is a small class: its ``load`` talks to the server (the runner calls
 it on a worker thread), everything else is pure and runs on the event loop.
@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from ...client.client import CS3Client
 from ...client.listing import matches  # one filter rule for the views and the compact listing
 from ..errors_ui import UserInputError
+from ..table import Column
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ class View:
     #: Identifier (the ``Browser.view`` trait value) and tab title.
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
-    #: The column titles and the text shown when there are no rows.
-    header: ClassVar[str] = ""
-    empty_text: ClassVar[str] = "(nothing here)"
+    #: The table's columns (see :class:`~..table.Column`) and the text shown when
+    #: there are no rows.
+    columns: ClassVar[tuple[Column, ...]] = ()
+    empty_text: ClassVar[str] = "Nothing here"
     #: Whether the view shows a folder (breadcrumb, sort, file toolbar).
     shows_folder: ClassVar[bool] = False
     #: Whether the state filter (pending/accepted/declined) applies.
@@ -65,9 +67,17 @@ class View:
         """The row's key (stable across reloads, so selections survive them)."""
         return item.id
 
-    def label(self, item: Any) -> str:
-        """The row as plain text (``Select`` labels are never parsed as HTML)."""
+    def cells(self, item: Any) -> tuple[str, ...]:
+        """One plain text per column (labels and button texts are never parsed as HTML)."""
         raise NotImplementedError
+
+    def label(self, item: Any) -> str:
+        """The row as one line of plain text (its non-empty cells)."""
+        return " ".join(text for text in self.cells(item) if text)
+
+    def opens(self, item: Any) -> bool:
+        """Whether a click on the row's name opens it (a folder) rather than selects it."""
+        return False
 
     def name_of(self, item: Any) -> str:
         """What the filter box matches against."""
@@ -92,4 +102,4 @@ class View:
         raise UserInputError("This item cannot be opened")
 
 
-__all__ = ["View", "ViewAction", "matches"]
+__all__ = ["Column", "View", "ViewAction", "matches"]

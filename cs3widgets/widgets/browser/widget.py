@@ -23,7 +23,7 @@ from ...client.models import Entry
 from ..breadcrumb import Breadcrumb
 from ..connecting import ClientHolder
 from ..errors_ui import StatusBanner, UserInputError, guarded
-from ..listing import PagedListing
+from ..listing import DEFAULT_PAGE_SIZE, VISIBLE_ROWS, PagedListing
 from ..prompt import Confirm, Prompt
 from ..runner import Runner
 from ..toolbar import Toolbar
@@ -72,8 +72,8 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         path: str | None = None,
         client: CS3Client | None = None,
         *,
-        page_size: int = 200,
-        visible_rows: int = 15,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        visible_rows: int = VISIBLE_ROWS,
         threaded: bool = True,
         show_hidden: bool = False,
         runner: Runner | None = None,
@@ -83,6 +83,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         self._init_runner(runner, threaded)
         self._callbacks: list[Callable[..., Any]] = []
         self._navigating = False
+        self._sort_pending = False  # a header click sets two traits: sort once
         self._views: dict[str, View] = make_views()
         self._items: dict[str, Sequence[Any]] = {name: [] for name in self._views}
         self._attempted: dict[str, set[Hashable]] = {}  # rows completed, per view
@@ -96,19 +97,13 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         self.breadcrumb = Breadcrumb(self._on_breadcrumb)
         self.filter_box = w.Text(placeholder="filter (text or *.csv)", description="Filter",
                                  continuous_update=True, layout=w.Layout(width="18em"))
-        self.sort_dropdown = w.Dropdown(options=[("Name", "name"), ("Size", "size"),
-                                                 ("Modified", "modified")],
-                                        value="name", description="Sort",
-                                        layout=w.Layout(width="13em"))
-        self.order_toggle = w.ToggleButton(value=False, description="Descending",
-                                           icon="sort-amount-desc", layout=w.Layout(width="9em"))
         self.hidden_toggle = w.Checkbox(value=show_hidden, description="Show hidden",
                                         indent=False, layout=w.Layout(width="9em"))
         self.state_filter = w.Dropdown(options=list(RECEIVED_STATES), value="all",
                                        description="State", layout=w.Layout(width="13em"))
         # Wraps rather than overflowing when the browser shares the width (CS3App).
-        self.controls = w.HBox([self.filter_box, self.sort_dropdown, self.order_toggle,
-                                self.hidden_toggle, self.state_filter, self.busy],
+        # Sorting is the table's headers (a click sorts, a second click reverses).
+        self.controls = w.HBox([self.filter_box, self.hidden_toggle, self.state_filter, self.busy],
                                layout=w.Layout(flex_flow="row wrap"))
         self.prompt = Prompt(runner=self.runner)
         self.confirm = Confirm()
@@ -146,12 +141,12 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         t.delete.on_click(lambda _b: self._ask_delete())
         self.view_tabs.observe(self._on_view_tab, names="value")
         self.filter_box.observe(self._on_filter_box, names="value")
-        self.sort_dropdown.observe(self._on_sort_dropdown, names="value")
-        self.order_toggle.observe(self._on_order_toggle, names="value")
         self.hidden_toggle.observe(self._on_hidden_toggle, names="value")
         self.state_filter.observe(lambda _c: self._safe_rerender(), names="value")
         self.listing.on_selection(lambda _keys: self._sync_selected())
         self.listing.on_page(self._complete_page)
+        self.listing.on_sort(self._on_header_sort)
+        self.listing.on_open(self._open_key)
         for name, button in self.view_actions.buttons.items():
             button.on_click(lambda _b, name=name: self.run_view_action(name))
 
@@ -194,7 +189,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
             if after is not None:
                 after()
 
-        self._run(work, apply, key="listing", on_error=on_error)
+        self._run_listing(work, apply, on_error)
 
     def _show_folder(self, folder: Folder, by_path: dict[str, Entry],
                      rows: list[Entry] | None) -> None:
@@ -221,7 +216,27 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
             if after is not None:
                 after()
 
-        self._run(lambda: view.load(client, self.path), apply, key="listing")
+        self._run_listing(lambda: view.load(client, self.path), apply)
+
+    def _run_listing(self, work: Callable[[], Any], apply: Callable[[Any], None],
+                     on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Load rows on the runner with the table shown busy until they (or an error) arrive.
+
+        A superseded load applies nothing: the newer one ends the busy state.
+        """
+        self.listing.set_busy(True)
+
+        def done(result: Any) -> None:
+            try:
+                apply(result)
+            finally:
+                self.listing.set_busy(False)
+
+        def failed(exc: BaseException) -> None:
+            self.listing.set_busy(False)
+            (on_error or self.banner.error)(exc)
+
+        self._run(work, done, key="listing", on_error=failed)
 
     def _reload(self, after: Callable[[], None] | None = None) -> None:
         if self.current_view.shows_folder:
@@ -295,8 +310,13 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         keys = self.listing.selected_keys
         if len(keys) != 1:
             raise UserInputError("Select one item to open")
+        self._open_key(keys[0])
+
+    @guarded
+    def _open_key(self, key: Hashable) -> None:
+        """Open the row of ``key`` (a click on a folder's name, or Open)."""
         view = self.current_view
-        item = self._by_path[keys[0]] if view.shows_folder else self._keyed()[keys[0]]
+        item = self._by_path[key] if view.shows_folder else self._keyed()[key]
         client = self._require_client()
         self._run(lambda: view.open_target(client, item), self.navigate)
 
@@ -325,8 +345,7 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
             self.breadcrumb.layout.display = None if folder else "none"
             for button in FOLDER_BUTTONS:
                 self.runner.set_disabled(getattr(self.toolbar, button), not folder)
-            for control in (self.sort_dropdown, self.order_toggle, self.hidden_toggle):
-                control.layout.display = None if folder else "none"
+            self.hidden_toggle.layout.display = None if folder else "none"
             self.state_filter.layout.display = None if view.has_states else "none"
             self.view_actions.show(name)
             if not folder:
@@ -350,8 +369,10 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
             arranged = view.arrange(self._items[view.name], **self._arrangement())
         previous = list(self.selected) if view.shows_folder else self.listing.selected_keys
         with self.hold_sync():
-            self.listing.set_header(view.header)
-            self.listing.set_items(arranged, key=view.key, label=view.label,
+            # Only the folder view sorts by its headers; the others keep their order.
+            self.listing.set_sort(self.sort_by if view.shows_folder else None, self.descending)
+            self.listing.set_items(arranged, key=view.key, cells=view.cells,
+                                   columns=view.columns, opens=view.opens,
                                    keep_page=keep_page, empty_text=view.empty_text)
             if previous:
                 self.listing.select_keys(previous)
@@ -384,11 +405,17 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
     def _on_filter_box(self, change: dict) -> None:
         self.filter_pattern = change["new"]
 
-    def _on_sort_dropdown(self, change: dict) -> None:
-        self.sort_by = change["new"]
-
-    def _on_order_toggle(self, change: dict) -> None:
-        self.descending = bool(change["new"])
+    def _on_header_sort(self, key: str) -> None:
+        """A header click: sort by that column, or reverse the order if it is the one."""
+        if key == self.sort_by:
+            self.descending = not self.descending
+            return
+        self._sort_pending = True  # one sort of the rows, not one per trait
+        try:
+            self.descending = False
+        finally:
+            self._sort_pending = False
+        self.sort_by = key
 
     def _on_hidden_toggle(self, change: dict) -> None:
         self.show_hidden = bool(change["new"])
@@ -398,10 +425,9 @@ class Browser(Selection, FileActions, ViewCommands, TransferActions, ClientHolde
         # Keep the controls and the traits in step, whichever was changed.
         with self.hold_sync():
             self.filter_box.value = self.filter_pattern
-            self.sort_dropdown.value = self.sort_by
-            self.order_toggle.value = self.descending
             self.hidden_toggle.value = self.show_hidden
-        self._safe_rerender()
+        if not self._sort_pending:
+            self._safe_rerender()
 
     @guarded
     def _safe_rerender(self) -> None:
