@@ -65,3 +65,12 @@ def configured_client(gateway: str, username: str = "einstein", **settings: str)
     cfg = CS3Config.load(env={}, config_paths=[], gateway=gateway, user=user.username,
                          password=user.password, **settings)
     return CS3Client.from_config(cfg)
+
+
+def row_label(browser: Any, key: Any) -> str:
+    """The text of row ``key``, turning to its page first (other tests' rows may
+    fill the pages before it: they share the demo users' accounts)."""
+    browser.wait(60)
+    assert browser.listing.turn_to(key), f"{key} is on no page"
+    browser.wait(60)  # what the page's rows lacked, filled in
+    return browser.listing.labels[browser.listing.page_keys.index(key)].replace("\u00a0", " ")

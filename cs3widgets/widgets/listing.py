@@ -223,6 +223,18 @@ class PagedListing(w.VBox):
         for cb in list(self._page_callbacks):
             cb()
 
+    def turn_to(self, key: Hashable) -> bool:
+        """Turn to the page holding ``key``, as the user would with Prev/Next.
+
+        Returns whether a page holds it.
+        """
+        page = self.find_page(key)
+        if page is None:
+            return False
+        if page != self.page:
+            self._turn(page)
+        return True
+
     def on_page(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` when the user turns the page (Prev/Next)."""
         self._page_callbacks.append(callback)
