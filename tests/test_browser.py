@@ -93,6 +93,9 @@ def test_share_dialog_shares_with_marie(app: Session, screenshot_dir: Path) -> N
     session.app.locator(".lm-TabBar-tab", has_text="Share").first.click()
     dialog = session.app.locator(".cs3w-share-dialog")
     dialog.locator("code", has_text=folder).wait_for()
+    # The form opens once the folder's permissions are in (it resets per target).
+    page.wait_for_function(
+        "el => !el.disabled", arg=session.button(dialog, "Create link").element_handle())
     search = dialog.get_by_placeholder("Search users and groups\u2026")
     search.fill("marie")
     result = dialog.locator("select option", has_text="marie").first

@@ -14,16 +14,15 @@ they replace ``docs/screenshots/contents-*.png``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from browser.pages import VIEWPORT, launch_chromium
+from browser.pages import VIEWPORT
 from contents_server import CS3FrontendServer
 from contents_support import cell_source, notebook_bytes
-from playwright.sync_api import sync_playwright
 
 from cs3widgets.client import CS3Client
 from cs3widgets.devserver import RevadServer
@@ -38,14 +37,6 @@ _KERNEL_IDLE = """() => {
             && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle';
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:

@@ -18,12 +18,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
-from browser.pages import VIEWPORT, PageWatch, launch_chromium, open_notebook
+from browser.pages import VIEWPORT, PageWatch, open_notebook
 from browser.servers import FrontendServer, isolated_jupyter_env
-from playwright.sync_api import sync_playwright
 
 from cs3widgets.client import BasicAuth, CS3Client, TokenAuth
 from cs3widgets.client.errors import Unauthenticated
@@ -79,7 +79,9 @@ def short_token_site(tmp_path: Path) -> Iterator[RevadServer]:
         yield s
 
 
-def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_path: Path) -> None:
+def test_notebook_survives_token_rotation(
+    short_token_site: RevadServer, chromium: Any, tmp_path: Path
+) -> None:
     server = short_token_site
     # No front-end extension of ours: only what JupyterLab and ipywidgets ship.
     labextensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
@@ -126,10 +128,12 @@ def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_pat
         # start JupyterLab, and the widget must follow the rotations anyway.
         renewer = Renewer(server, token_file)
         renewer.start()
-        with FrontendServer("lab", root, home, env) as lab, sync_playwright() as p:
-            chromium = launch_chromium(p)
+        # The run's one Chromium (tests/browser/session.py): a second sync
+        # Playwright cannot start in the same thread while it runs.
+        with FrontendServer("lab", root, home, env) as lab:
+            context = chromium.new_context(viewport=VIEWPORT)
             try:
-                page = chromium.new_page(viewport=VIEWPORT)
+                page = context.new_page()
                 page.set_default_timeout(60_000)
                 watch = PageWatch()
                 watch.attach(page)
@@ -160,5 +164,5 @@ def test_notebook_survives_token_rotation(short_token_site: RevadServer, tmp_pat
             finally:
                 renewer.stopped.set()
                 renewer.join(10)
-                chromium.close()
+                context.close()
     assert renewer.error is None
