@@ -17,6 +17,20 @@ from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig, ocm_pair
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests after all others (keeping each group's order).
+
+    They share one Chromium for the whole run (tests/browser/session.py),
+    and Playwright's sync API keeps an event loop running in the main thread
+    while it is open: a test that starts an asyncio loop of its own (the
+    contents manager's, nbclient's) cannot run after it has started. This
+    is no dependency between tests: each sets up what it needs either way.
+    """
+    items[:] = ([i for i in items if i.get_closest_marker("browser") is None]
+                + [i for i in items if i.get_closest_marker("browser") is not None])
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--refresh-screenshots",
