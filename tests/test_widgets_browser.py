@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from widgets_support import names, row_label
+from widgets_support import all_names, names, row_label
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
@@ -47,7 +47,7 @@ def test_navigate_up_breadcrumb_path_box_and_home(einstein: CS3Client, folder: s
 
     b.breadcrumb.click(1)  # "/" is 0, "home" is 1
     assert b.path == "/home"
-    assert folder.rsplit("/", 1)[1] in names(b)
+    assert folder.rsplit("/", 1)[1] in all_names(b)
 
     b.breadcrumb.path_box.value = f"{folder}/sub/deeper"  # typed, then Enter
     assert b.path == f"{folder}/sub/deeper" and names(b) == []
@@ -489,6 +489,6 @@ def test_browser_connects_from_environment(
     b = Browser(threaded=False)
     try:
         assert not b.banner.is_error, b.banner.message
-        assert b.path == "/home" and unique in names(b)
+        assert b.path == "/home" and unique in all_names(b)
     finally:
         b.client.close()

@@ -21,6 +21,11 @@ def names(browser: Any) -> list[str]:
     return [e.name for e in browser.listing.page_items()]
 
 
+def all_names(browser: Any) -> list[str]:
+    """Names on every page (the home folder holds other tests' folders too)."""
+    return [e.name for e in browser.entries]
+
+
 def html_values(root: w.Widget) -> list[str]:
     """The value of every HTML widget reachable from ``root`` (what the front end renders)."""
     return [x.value for x in walk(root) if isinstance(x, (w.HTML, w.HTMLMath))]
