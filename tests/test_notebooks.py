@@ -285,6 +285,8 @@ _LAYOUT_PROBLEMS = """() => {
   }
   for (const b of app.querySelectorAll('button')) {
     if (b.offsetParent === null) continue;  // not shown
+    // A long file name may end in an ellipsis: its tooltip holds it whole.
+    if (b.closest('.cs3w-name') && b.title === b.textContent.trim()) continue;
     if (b.scrollWidth > b.clientWidth) problems.push(`button "${b.textContent.trim()}" cut`);
   }
   return problems;
@@ -329,7 +331,7 @@ def test_dashboard_in_voila(
             page.set_default_timeout(60_000)
             watch = PageWatch()
             watch.attach(page)
-            open_notebook(page, voila, "dashboard.ipynb", ready=".widget-button")
+            open_notebook(page, voila, "dashboard.ipynb", ready=".cs3w-dashboard")
             page.locator("span", has_text=data.csv).first.wait_for()  # preselected input
             page.locator(".cs3w-dashboard .cs3w-browser").wait_for()
             assert page.evaluate(_VISIBLE_IMAGES) == []  # no broken image before a run
