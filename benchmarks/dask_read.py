@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/dask_read.py                     # 1, 8 and 32 MB per file, 5 repeats
+    python benchmarks/dask_read.py                     # 1 to 128 MB per file, 5 repeats
     python benchmarks/dask_read.py --sizes 1,8,32,64 --repeat 5
 
 Both sides read the same 8 files through ``cs3://`` and compute the same
@@ -90,7 +90,7 @@ def run(client: CS3Client, password: str, sizes: list[int], repeat: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_server_args(parser)
-    parser.add_argument("--sizes", default="1,8,32", help="MB per file, comma-separated")
+    parser.add_argument("--sizes", default="1,8,32,64,128", help="MB per file, comma-separated")
     args = parser.parse_args(argv)
     with server_client(args) as (client, password, _server):
         return run(client, password, [int(s) for s in args.sizes.split(",")], args.repeat)
