@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -133,3 +135,49 @@ def test_cached_target_is_dropped_when_the_file_goes(
     with pytest.raises(FileNotFoundError):
         fs.cat_ranges([path], [0], [4], on_error="raise")
     assert fs.cat_ranges([path], [0], [4])[0].__class__ is FileNotFoundError
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_sequential_reader_gets_the_next_window_while_it_works(
+    fs: CS3FileSystem, einstein: CS3Client, blob: tuple[str, bytes]
+) -> None:
+    path, data = blob
+    before = _counts(einstein)
+
+    with fs.open(path, "rb") as f:
+        assert f.read(64 * KiB) == data[: 64 * KiB]
+        # Without asking for more, the next window (2 MiB after the first 1 MiB) arrives.
+        assert _wait_for(lambda: _since(einstein, before)[3] == 3 * 1024 * KiB)
+        rest = f.read()
+    _, _, gets, received = _since(einstein, before)
+    assert data[: 64 * KiB] + rest == data
+    # Every byte once: the prefetched windows were used, not fetched again.
+    assert received == SIZE
+    assert gets <= 5
+
+
+def test_a_jump_drops_the_prefetched_window(
+    fs: CS3FileSystem, einstein: CS3Client, blob: tuple[str, bytes]
+) -> None:
+    path, data = blob
+    before = _counts(einstein)
+
+    with fs.open(path, "rb") as f:
+        f.read(64 * KiB)
+        assert _wait_for(lambda: _since(einstein, before)[3] == 3 * 1024 * KiB)
+        f.seek(6 * 1024 * KiB)
+        assert f.read(64 * KiB) == data[6 * 1024 * KiB : 6 * 1024 * KiB + 64 * KiB]
+        f.seek(1 * 1024 * KiB)  # where the dropped window began: fetched again, exactly
+        assert f.read(64 * KiB) == data[1024 * KiB : 1024 * KiB + 64 * KiB]
+
+    _, _, gets, received = _since(einstein, before)
+    assert received == 3 * 1024 * KiB + 2 * 64 * KiB
+    assert gets == 4

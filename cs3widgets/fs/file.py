@@ -17,14 +17,18 @@ if TYPE_CHECKING:
 MiB = 1024 * 1024
 
 #: The first readahead of a sequential reader; it doubles on every further
-#: sequential miss up to 32 MiB (readahead.MAX_WINDOW). Random reads fetch
-#: exactly what they ask for whatever the block size. Measured with
+#: sequential miss up to 32 MiB (readahead.MAX_WINDOW), and the next window is
+#: fetched in the background while the reader works on the current one. Random
+#: reads fetch exactly what they ask for whatever the block size. Measured with
 #: benchmarks/fsspec_read.py (48 MiB CSV, 100 random 64 KiB reads, medians of
-#: 5 interleaved repeats on a loaded 2-core machine, benchmarks/RESULTS.md):
+#: 5 interleaved repeats on the shared 2-core machine, benchmarks/RESULTS.md):
 #: fsspec's "readahead" cache with the former 4 MiB block fetched 60.8x the
 #: bytes asked and took 4.0-4.3x curl's time; this cache fetches 1.00x and
-#: takes 1.03-1.15x; read_csv is 0.81-1.29x curl + a local read_csv. The
-#: block size also bounds ``readline``, which fsspec serves one block a line.
+#: takes 1.02-1.17x. read_csv was 0.81-1.31x curl + a local read_csv before
+#: the background prefetch, 0.66x with it (the transfer overlaps the parse).
+#: fsspec 2026.9's own "adaptive" cache (background prefetch) measured in the
+#: same run: read_csv 0.85x, random reads 1.52x curl; hence our own cache.
+#: The block size also bounds ``readline``, which fsspec serves one block a line.
 DEFAULT_BLOCK_SIZE = 1 * MiB
 DEFAULT_CACHE = SequentialReadahead.name
 

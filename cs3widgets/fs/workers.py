@@ -1,9 +1,11 @@
-"""Per-process helpers of the filesystem: unpickling on workers, background initiations."""
+"""Per-process helpers of the filesystem: unpickling on workers, background work."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..client.delegation import ClientRecipe, WorkerAccess, shared_client
 from ..client.transfers import Transfers
@@ -11,15 +13,34 @@ from ..client.transfers import Transfers
 if TYPE_CHECKING:
     from .filesystem import CS3FileSystem
 
-_prefetcher: ThreadPoolExecutor | None = None
+T = TypeVar("T")
+
+#: Threads for download initiations started by ``open`` and for readahead
+#: prefetches; both spend their time waiting on the network.
+BACKGROUND_THREADS = 4
+_background: ThreadPoolExecutor | None = None
+
+
+def _forget_pool() -> None:
+    # A forked child (a Dask worker started by fork) has no threads of its parent's pool.
+    global _background
+    _background = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """Run ``fn(*args)`` on the filesystem's background threads."""
+    global _background
+    if _background is None:
+        _background = ThreadPoolExecutor(BACKGROUND_THREADS, thread_name_prefix="cs3-background")
+    return _background.submit(fn, *args)
 
 
 def prefetch_target(transfers: Transfers, path: str) -> None:
     """Ask for ``path``'s download target in the background (errors are dropped)."""
-    global _prefetcher
-    if _prefetcher is None:
-        _prefetcher = ThreadPoolExecutor(2, thread_name_prefix="cs3-open")
-    future = _prefetcher.submit(transfers.download_target, path)
+    future = in_background(transfers.download_target, path)
     future.add_done_callback(lambda f: f.exception())  # reported by the Stat instead
 
 
