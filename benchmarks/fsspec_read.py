@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from fsspec.caching import caches
 from common import (
     MiB,
     Timings,
@@ -39,6 +38,7 @@ from common import (
     server_client,
     write_headers,
 )
+from fsspec.caching import caches
 
 from cs3widgets.client import CS3Client
 from cs3widgets.fs import CS3FileSystem
