@@ -216,7 +216,9 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
                        ("curl_down", "download curl"),
                        ("cs3client_down", "download cs3client")):
         if key in med:
-            print(f"{label:32s} {mbps(size, med[key]):8.1f} MB/s")
+            runs = sorted(mbps(size, x) for x in samples[key])
+            print(f"{label:32s} {mbps(size, med[key]):8.1f} MB/s"
+                  f"   (runs {runs[0]:.0f}-{runs[-1]:.0f})")
     ratios = {
         "upload tus": med["curl_up_tus"] / med["ours_up_tus"],
         "upload simple": med["curl_up_simple"] / med["ours_up_simple"],
