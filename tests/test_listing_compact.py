@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from cs3widgets.client import CS3Client
-from cs3widgets.client import files as files_module
+from cs3widgets.client import listing as listing_module
 from cs3widgets.widgets.browser.my_files import arrange
 
 
@@ -45,14 +45,14 @@ def test_models_are_built_only_for_the_page(
     einstein: CS3Client, folder: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[str] = []
-    real = files_module.entry_from_info
+    real = listing_module.entry_from_info
 
     def counting(info: object) -> object:
         entry = real(info)  # type: ignore[arg-type]
         built.append(entry.name)
         return entry
 
-    monkeypatch.setattr(files_module, "entry_from_info", counting)
+    monkeypatch.setattr(listing_module, "entry_from_info", counting)
     calls_before = einstein.conn.calls["ListContainer"]
 
     listing = einstein.files.list_compact(folder)

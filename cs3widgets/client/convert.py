@@ -1,11 +1,32 @@
-"""Protobuf -> model helpers shared by the operation modules."""
+"""Protobuf <-> model helpers shared by the operation modules.
+
+Widgets and the fsspec layer get :class:`~.models.Entry` objects, built by
+:func:`entry_from_info`, never protobuf messages.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from .models import Group, ResourceId, User
+from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
+
+from .models import Entry, EntryType, Group, Lock, ResourceId, User
+from .paths import ROOT
+
+_TYPES = {
+    sp_res.RESOURCE_TYPE_FILE: EntryType.FILE,
+    sp_res.RESOURCE_TYPE_CONTAINER: EntryType.FOLDER,
+    sp_res.RESOURCE_TYPE_REFERENCE: EntryType.REFERENCE,
+    sp_res.RESOURCE_TYPE_SYMLINK: EntryType.SYMLINK,
+}
+
+_PERMISSION_FLAGS = tuple(f.name for f in sp_res.ResourcePermissions.DESCRIPTOR.fields)
+
+# Reva's local drivers report version mtimes and trash deletion times in
+# milliseconds although the fields are documented as seconds. No real
+# seconds value is above this (year 5138), so larger ones are milliseconds.
+_MS_THRESHOLD = 100_000_000_000
 
 _USER_TYPES = {
     1: "primary", 2: "secondary", 3: "service", 4: "application",
@@ -38,8 +59,6 @@ def resource_id(rid: Any) -> ResourceId | None:
 
 def resource_id_message(rid: Any) -> Any:
     """A CS3 ``ResourceId`` message from a :class:`ResourceId` model (or a message)."""
-    from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
-
     return sp_res.ResourceId(
         storage_id=rid.storage_id,
         opaque_id=rid.opaque_id,
@@ -68,4 +87,75 @@ def group(g: Any) -> Group:
         mail=g.mail,
         idp=g.id.idp,
         opaque_id=g.id.opaque_id,
+    )
+
+
+def _ref(path: str) -> sp_res.Reference:
+    return sp_res.Reference(path=path)
+
+
+def _id_ref(resource_id: Any) -> sp_res.Reference:
+    """A reference by id, from a :class:`ResourceId` model or its protobuf."""
+    return sp_res.Reference(resource_id=resource_id_message(resource_id))
+
+
+def _ref_or_id(path: str, resource_id: ResourceId | None) -> sp_res.Reference:
+    return _ref(path) if resource_id is None else _id_ref(resource_id)
+
+
+def _epoch(value: int) -> datetime | None:
+    if not value:
+        return None
+    seconds = value / 1000 if value > _MS_THRESHOLD else value
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def permissions_from(perms: Any) -> frozenset[str]:
+    """The names of the ``ResourcePermissions`` flags that are true."""
+    if perms is None:
+        return frozenset()
+    return frozenset(name for name in _PERMISSION_FLAGS if getattr(perms, name, False))
+
+
+def entry_from_info(info: Any) -> Entry:
+    """Convert a CS3 ``ResourceInfo`` into an :class:`~.models.Entry`."""
+    path = info.path or ""
+    name = info.name or (path.rsplit("/", 1)[-1] if path not in ("", ROOT) else path)
+    mtime = timestamp(info.mtime) if info.HasField("mtime") else None
+    checksum = ""
+    if info.HasField("checksum") and info.checksum.sum:
+        checksum = info.checksum.sum
+    metadata: dict[str, str] = {}
+    if info.HasField("arbitrary_metadata"):
+        metadata = dict(info.arbitrary_metadata.metadata)
+    return Entry(
+        path=path,
+        name=name,
+        type=_TYPES.get(info.type, EntryType.OTHER),
+        size=int(info.size),
+        mtime=mtime,
+        etag=info.etag.strip('"'),
+        mime_type=info.mime_type,
+        id=resource_id(info.id) if info.HasField("id") else None,
+        owner=info.owner.opaque_id if info.HasField("owner") else "",
+        permissions=permissions_from(info.permission_set)
+        if info.HasField("permission_set")
+        else frozenset(),
+        checksum=checksum,
+        metadata=metadata,
+        lock=_lock_from(info),
+    )
+
+
+def _lock_from(info: Any) -> Lock | None:
+    """The lock a ResourceInfo reports, if any (see :attr:`Entry.lock`)."""
+    if not info.HasField("lock") or not info.lock.lock_id:
+        return None
+    lock = info.lock
+    return Lock(
+        lock_id=lock.lock_id,
+        holder="",
+        holder_id=lock.user.opaque_id if lock.HasField("user") else "",
+        expires=timestamp(lock.expiration) if lock.HasField("expiration") else None,
+        app_name=lock.app_name,
     )

@@ -21,6 +21,7 @@ from typing import Any, overload
 
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 
+from .convert import entry_from_info
 from .models import Entry
 
 SORT_KEYS = ("name", "size", "modified")
@@ -103,14 +104,10 @@ class CompactListing:
     # -- models -------------------------------------------------------------
     def entry(self, index: int) -> Entry:
         """The full :class:`Entry` of one row."""
-        from .files import entry_from_info
-
         return entry_from_info(self._infos[index])
 
     def entries(self, indices: Iterable[int] | None = None) -> list[Entry]:
         """Full entries for ``indices`` (all rows when ``None``)."""
-        from .files import entry_from_info
-
         if indices is None:
             return [entry_from_info(i) for i in self._infos]
         return [entry_from_info(self._infos[k]) for k in indices]

@@ -48,6 +48,7 @@ from cs3.types.v1beta1 import types_pb2
 
 from . import convert
 from .connection import Connection
+from .convert import _id_ref
 from .errors import (
     Conflict,
     FailedPrecondition,
@@ -57,7 +58,7 @@ from .errors import (
     ServerError,
     Unimplemented,
 )
-from .files import Files, _id_ref
+from .files import Files
 from .identity import Identity
 from .models import Lock, ResourceId, User
 from .paths import validate_target
