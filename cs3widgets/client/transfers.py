@@ -19,7 +19,12 @@ it can resume.
 All HTTP goes through httpx with explicit timeouts (see ``http.py``). The tus
 core (HEAD for the offset, streamed PATCH, DELETE) is spoken directly over
 httpx rather than through tuspy; the measured reason is in
-:meth:`Transfers._tus_patch`.
+:func:`cs3widgets.client.tus._patch`.
+
+``Transfers`` is the facade over the modules that do the work: download
+targets and their cache (``download_targets.py``), the shared HTTP side
+(``transfer_http.py``), tus (``tus.py``), simple PUT (``simple_put.py``),
+copies (``copying.py``) and file objects (``transfer_streams.py``).
 """
 
 from __future__ import annotations
@@ -27,121 +32,39 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import threading
-import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import httpx
-from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
-from cs3.storage.provider.v1beta1 import resources_pb2 as res_pb
-from cs3.types.v1beta1 import types_pb2 as types_pb
 
-from . import http
+from . import http, tus
 from .connection import Connection
-from .errors import (
-    AlreadyExists,
-    Conflict,
-    CS3Error,
-    InvalidName,
-    Locked,
-    NotFound,
-    PermissionDenied,
-    TransferError,
-    Unauthenticated,
+from .copying import Copies
+from .download_targets import (
+    TARGET_CACHE_SIZE,
+    TARGET_MARGIN,
+    TARGET_MAX_AGE,
+    TARGET_TTL,
+    DownloadTarget,
+    DownloadTargets,
 )
+from .errors import Locked, NotFound, PermissionDenied, TransferError, Unauthenticated
 from .models import Entry
-from .paths import is_within, join, validate_path, validate_target
-from .tokens import jwt_claims
+from .paths import validate_path, validate_target
+from .simple_put import put
+from .transfer_http import Progress, TransferHTTP
 from .transfer_streams import HTTPReader, ResponseStream, UploadWriter
+from .tus import TUS_HEADERS, TUS_RETRIES, TUS_RETRY_DELAY, PendingUpload, UploadInterrupted
+from .upload_intent import initiate_upload, who_locked
 from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
 
 if TYPE_CHECKING:
     from .files import Files
 
-#: After a transport error the upload asks the server for its offset and
-#: continues from there, at most this many times in a row.
-TUS_RETRIES = 3
-TUS_RETRY_DELAY = 1.0
-TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
-#: Download targets (endpoint + transfer token) cached for ranged reads: how
-#: many files, and for how long when the server does not say (seconds).
-#: With a JWT transfer token the cache keeps it until TARGET_MARGIN seconds
-#: before its ``exp``, and never past TARGET_MAX_AGE.
-TARGET_CACHE_SIZE = 256
-TARGET_TTL = 60.0
-TARGET_MARGIN = 30.0
-TARGET_MAX_AGE = 600.0
-
-Progress = Callable[[int, int | None], None]
 Destination = str | os.PathLike | BinaryIO | IO[bytes]
-
-
-def _refused(status: int, dest: str, overwrite: bool) -> CS3Error:
-    """The error for a commit the server refused, by what the upload asked.
-
-    The data server answers a refused commit with one HTTP status (simple
-    PUT: 409 for every reason; tus: 423 locked, 412 otherwise), so the
-    caller's own intent says which precondition it was. The gRPC call that
-    started the upload already reported each reason precisely; this is the
-    case of a writer that came in between.
-    """
-    err: CS3Error
-    if status == 423:
-        err = Locked("the file was locked by someone else during the upload", path=dest)
-    elif not overwrite:
-        err = AlreadyExists("the destination was created during the upload", path=dest)
-    else:
-        err = Conflict("the file changed on the server during the upload", path=dest)
-    err.commit_refused = True  # type: ignore[attr-defined]  # final: never retried
-    return err
-
-
-# -- public data types --------------------------------------------------------
-@dataclass
-class PendingUpload:
-    """A tus upload the server holds, to resume or abort.
-
-    The endpoint and transfer token authorise writing; they are kept out of
-    the repr.
-    """
-
-    dest: str
-    size: int
-    url: str = field(repr=False)
-    transfer_token: str = field(default="", repr=False)
-    if_match: str | None = None
-    offset: int = 0
-    #: False when the upload was asked not to replace an existing file.
-    overwrite: bool = True
-
-
-class UploadInterrupted(TransferError):
-    """An upload stopped part way; ``pending`` resumes it (see Transfers.resume)."""
-
-    title = "Upload interrupted"
-
-    def __init__(self, message: str, *, pending: PendingUpload) -> None:
-        self.pending = pending
-        super().__init__(message, path=pending.dest)
-
-
-@dataclass(frozen=True)
-class DownloadTarget:
-    """Where a file's bytes can be fetched over HTTP (from InitiateFileDownload).
-
-    ``expires_at`` (epoch seconds) is when the transfer token stops being
-    valid, when it says so (a JWT ``exp``); ``None`` when unknown.
-    """
-
-    path: str
-    url: str = field(repr=False)
-    transfer_token: str = field(default="", repr=False)
-    expires_at: float | None = None
 
 
 # -- the operations -------------------------------------------------------------
@@ -166,83 +89,38 @@ class Transfers:
         self.chunk_size = chunk_size
         #: Set to False to force the simple-PUT path even where tus is offered.
         self.use_tus = use_tus
-        self._http = http_client
+        self._link = TransferHTTP(conn, http_client)
         #: Count of HTTP requests sent by method, like ``conn.calls`` for gRPC.
-        self.http_calls: dict[str, int] = {}
+        self.http_calls: dict[str, int] = self._link.calls
         # Ranged reads: keep-alive connections and download targets by path.
-        self._data = http.DataConnections()
-        self._targets: OrderedDict[str, tuple[DownloadTarget, float]] = OrderedDict()
-        self._targets_lock = threading.Lock()
-        self._initiating: dict[str, threading.Lock] = {}
+        self._data = self._link.data
+        self._targets = DownloadTargets(conn)
 
     @property
     def http(self) -> httpx.Client:
         """The HTTP client (created on first use)."""
-        if self._http is None:
-            self._http = http.make_client()
-        return self._http
+        return self._link.client
 
     def close(self) -> None:
         """Close the HTTP client."""
-        if self._http is not None:
-            self._http.close()
-            self._http = None
-        self._data.close()
+        self._link.close()
         self.forget_download()
 
     # -- helpers -------------------------------------------------------------
     def _headers(self, transfer_token: str = "") -> dict[str, str]:
-        return http.transfer_headers(self.conn, transfer_token)
+        return self._link.headers(transfer_token)
 
-    def _initiate_upload(
-        self,
-        dest: str,
-        size: int,
-        *,
-        if_match: str | None = None,
-        overwrite: bool = True,
-        lock_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Ask for an upload; the server refuses it now if the intent already fails.
+    def _initiate_upload(self, dest: str, size: int, **intent: Any) -> dict[str, Any]:
+        """Ask for an upload; ``intent`` is ``if_match``, ``overwrite``, ``lock_id``.
 
-        ``if_match`` (the etag the caller read) and ``if_not_exist`` (when
-        not ``overwrite``) are decided by the server, again when the upload
-        commits; ``lock_id`` lets the holder of a lock write.
+        See :func:`upload_intent.initiate_upload`: the server refuses now an
+        intent that already fails, and decides again when the upload commits.
         """
-        req = sp_pb.InitiateFileUploadRequest(
-            ref=res_pb.Reference(path=dest),
-            opaque=types_pb.Opaque(
-                map={
-                    "Upload-Length": types_pb.OpaqueEntry(
-                        decoder="plain", value=str(size).encode()
-                    )
-                }
-            ),
-            lock_id=lock_id or "",
-        )
-        if if_match is not None:
-            req.if_match = if_match
-        elif not overwrite:
-            req.if_not_exist = True
-        res = self.conn.call("InitiateFileUpload", req, path=dest)
-        return {p.protocol: p for p in res.protocols}
+        return initiate_upload(self.conn, dest, size, **intent)
 
     def initiate_download(self, path: str) -> DownloadTarget:
         """Ask the gateway where ``path``'s bytes can be fetched."""
-        path = validate_path(path)
-        req = sp_pb.InitiateFileDownloadRequest(ref=res_pb.Reference(path=path))
-        res = self.conn.call("InitiateFileDownload", req, path=path)
-        protocols = {p.protocol: p for p in res.protocols}
-        proto = protocols.get("simple") or (res.protocols[0] if res.protocols else None)
-        if proto is None or not proto.download_endpoint:
-            raise TransferError("the server offered no download endpoint", path=path)
-        exp = jwt_claims(proto.token).get("exp") if proto.token else None
-        return DownloadTarget(
-            path,
-            proto.download_endpoint,
-            proto.token,
-            float(exp) if isinstance(exp, (int, float)) else None,
-        )
+        return self._targets.initiate(path)
 
     def download_target(self, path: str) -> DownloadTarget:
         """A download target for ``path``, reused while it is valid.
@@ -255,45 +133,11 @@ class Transfers:
         the data server refuses drops the target and asks the gateway again
         (:meth:`read_range`), so the server decides, not the cache.
         """
-        path = validate_path(path)
-        hit = self._cached_target(path)
-        if hit is not None:
-            return hit
-        with self._targets_lock:
-            initiating = self._initiating.setdefault(path, threading.Lock())
-        # Threads asking for the same file at once share one initiation.
-        with initiating:
-            hit = self._cached_target(path)
-            if hit is not None:
-                return hit
-            now = time.time()
-            target = self.initiate_download(path)
-            until = now + TARGET_TTL
-            if target.expires_at is not None:
-                until = min(target.expires_at - TARGET_MARGIN, now + TARGET_MAX_AGE)
-            with self._targets_lock:
-                self._targets[path] = (target, until)
-                self._targets.move_to_end(path)
-                while len(self._targets) > TARGET_CACHE_SIZE:
-                    self._targets.popitem(last=False)
-                self._initiating.pop(path, None)
-        return target
-
-    def _cached_target(self, path: str) -> DownloadTarget | None:
-        with self._targets_lock:
-            hit = self._targets.get(path)
-            if hit is not None and time.time() < hit[1]:
-                self._targets.move_to_end(path)
-                return hit[0]
-        return None
+        return self._targets.get(path)
 
     def forget_download(self, path: str | None = None) -> None:
         """Drop the cached download target of ``path`` (of every file if ``None``)."""
-        with self._targets_lock:
-            if path is None:
-                self._targets.clear()
-            else:
-                self._targets.pop(path, None)
+        self._targets.forget(path)
 
     def read_range(self, path: str, start: int, end: int | None) -> bytes:
         """Bytes ``[start, end)`` of the file at ``path`` (``end=None``: to its end).
@@ -315,23 +159,13 @@ class Transfers:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _count(self, method: str) -> None:
-        self.http_calls[method] = self.http_calls.get(method, 0) + 1
+        self._link.count(method)
 
-    @contextlib.contextmanager
     def _get(
         self, target: DownloadTarget, *, byte_range: tuple[int, int] | None = None
-    ) -> Iterator[httpx.Response]:
+    ) -> AbstractContextManager[httpx.Response]:
         """Open a streamed GET of ``target`` (optionally a byte range)."""
-        headers = self._headers(target.transfer_token)
-        if byte_range is not None:
-            headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1]}"
-        self._count("GET")
-        try:
-            with self.http.stream("GET", target.url, headers=headers) as resp:
-                http.raise_for_status(resp, path=target.path, action="download")
-                yield resp
-        except httpx.HTTPError as exc:
-            raise http.error_for_exception(exc, path=target.path, action="download") from None
+        return self._link.stream(target, byte_range=byte_range)
 
     # -- upload --------------------------------------------------------------
     def upload(
@@ -381,141 +215,28 @@ class Transfers:
                 dest, source.size, if_match=if_match, overwrite=overwrite, lock_id=lock_id
             )
         except Locked as exc:
-            raise self._who_locked(dest, exc) from None
-        tus = protocols.get("tus") if self.use_tus else None
+            raise who_locked(self.conn, self.files, dest, exc) from None
+        offer = protocols.get("tus") if self.use_tus else None
         # A zero-length tus upload never completes (tusd finishes an upload
         # only inside a PATCH that reaches its size), so it goes as a PUT.
-        if tus is not None and source.size > 0:
+        if offer is not None and source.size > 0:
             pending = PendingUpload(
-                dest, source.size, tus.upload_endpoint, tus.token, if_match, 0, overwrite
+                dest, source.size, offer.upload_endpoint, offer.token, if_match, 0, overwrite
             )
-            self._run_tus(pending, source, progress, resumable)
+            tus.run_upload(
+                self._link, pending, source, progress, resumable, chunk_size=self.chunk_size
+            )
             return self.files.stat(dest)
         simple = protocols.get("simple")
         if simple is None:
             raise TransferError("the server offered no usable upload protocol", path=dest)
-        self._put(simple.upload_endpoint, simple.token, source, dest, progress, overwrite)
+        put(
+            self._link, simple.upload_endpoint, simple.token, source, dest, progress, overwrite,
+            chunk_size=self.chunk_size,
+        )
         return self.files.stat(dest)
 
-    def _who_locked(self, dest: str, exc: Locked) -> Locked:
-        """The refusal with the holder and expiry, for a clear message."""
-        from .locks import Locks, locked_error
-
-        try:
-            lock = Locks(self.conn, self.files).get_lock(dest)
-        except CS3Error:
-            return exc
-        return exc if lock is None else locked_error(lock, dest)
-
-    def _run_tus(
-        self, pending: PendingUpload, source: Window, progress: Progress | None, resumable: bool
-    ) -> None:
-        try:
-            self._tus_loop(pending, source, progress)
-        except BaseException as exc:
-            keep = (
-                resumable
-                and isinstance(exc, Exception)
-                and not isinstance(exc, (Conflict, AlreadyExists, Locked))
-            )
-            if not keep:
-                # Clean the server's upload area; the destination was never touched.
-                self.abort(pending)
-                if isinstance(exc, CS3Error) or not isinstance(exc, Exception):
-                    raise
-                raise TransferError(
-                    f"upload failed: {type(exc).__name__}: {exc}", path=pending.dest
-                ) from exc
-            with contextlib.suppress(CS3Error):
-                pending.offset = self.upload_offset(pending)
-            raise UploadInterrupted(
-                f"upload interrupted at {pending.offset} of {pending.size} bytes "
-                f"({type(exc).__name__}: {exc})",
-                pending=pending,
-            ) from exc
-
-    def _tus_loop(self, pending: PendingUpload, source: Window, progress: Progress | None) -> None:
-        """Send ``source`` from the server's offset on, continuing after hiccups."""
-        size = pending.size
-        offset = self.upload_offset(pending)
-        failures = 0
-        reauthed = False
-        while offset < size:
-            stop = size
-            try:
-                offset = self._tus_patch(pending, source, offset, stop, progress)
-                pending.offset = offset
-                failures = 0
-            except (httpx.TransportError, Conflict) as exc:
-                if getattr(exc, "commit_refused", False):
-                    raise
-                # A dropped connection (or tusd's 409 offset mismatch): the
-                # server kept what arrived; ask where it is and go on from there.
-                failures += 1
-                if failures > TUS_RETRIES:
-                    if isinstance(exc, CS3Error):
-                        raise
-                    raise http.error_for_exception(
-                        exc, path=pending.dest, action="upload"
-                    ) from None
-                time.sleep(TUS_RETRY_DELAY)
-                offset = self.upload_offset(pending)
-            except Unauthenticated:
-                # The access token expired mid-upload: log in again, continue.
-                if reauthed or self.conn.auth is None:
-                    raise
-                reauthed = True
-                self.conn.auth.invalidate()
-                offset = self.upload_offset(pending)
-
-    def _tus_patch(
-        self,
-        pending: PendingUpload,
-        source: Window,
-        offset: int,
-        stop: int,
-        progress: Progress | None,
-    ) -> int:
-        """One streamed tus PATCH of bytes ``[offset, stop)``; returns the new offset.
-
-        Measured reason for not using tuspy (1.1.0) here: it reads each chunk
-        whole into memory and sends one ``requests`` call per chunk, with no
-        timeout. On localhost (256 MiB, benchmarks/transfer.py) that reached
-        0.27 / 0.51 / 0.44 of curl's single-PATCH throughput with 4 / 16 /
-        64 MiB chunks (RSS +4 / +16 / +64 MiB). One PATCH streamed in 1 MiB
-        blocks keeps memory flat at curl's speed, and resuming loses nothing:
-        tusd keeps every byte that arrived before a connection dropped.
-        """
-        source.seek(offset)
-        length = stop - offset
-        size = pending.size
-
-        def body() -> Iterator[bytes | memoryview]:
-            done = offset
-            for block in source.blocks(length, self.chunk_size):
-                yield block
-                done += len(block)
-                if progress is not None and done < stop:
-                    progress(done, size)
-
-        headers = self._headers(pending.transfer_token) | TUS_HEADERS | {
-            "Upload-Offset": str(offset),
-            "Content-Type": "application/offset+octet-stream",
-            "Content-Length": str(length),
-        }
-        self._count("PATCH")
-        status, answer = self._data.send_body(
-            "PATCH", pending.url, headers, body(), path=pending.dest
-        )
-        if status in (412, 423):  # the commit was refused (see _refused)
-            raise _refused(status, pending.dest, pending.overwrite)
-        if status >= 300:
-            raise http.error_for_status(status, path=pending.dest, action="upload")
-        new_offset = int(answer.get("upload-offset", stop))
-        if progress is not None:
-            progress(new_offset, size)
-        return new_offset
-
+    # -- tus: resume, offset, abort --------------------------------------------
     def resume(
         self, pending: PendingUpload, src: Source, *, progress: Progress | None = None
     ) -> Entry:
@@ -530,80 +251,18 @@ class Transfers:
                     f"the source has {source.size} bytes, the upload expects {pending.size}",
                     path=pending.dest,
                 )
-            self._run_tus(pending, source, progress, resumable=True)
+            tus.run_upload(
+                self._link, pending, source, progress, True, chunk_size=self.chunk_size
+            )
         return self.files.stat(pending.dest)
 
     def upload_offset(self, pending: PendingUpload) -> int:
         """How many bytes of ``pending`` the server holds (tus HEAD)."""
-        headers = self._headers(pending.transfer_token) | TUS_HEADERS
-        for attempt in range(TUS_RETRIES + 1):
-            self._count("HEAD")
-            try:
-                resp = self.http.head(pending.url, headers=headers)
-            except httpx.HTTPError as exc:
-                raise http.error_for_exception(exc, path=pending.dest, action="upload") from None
-            # Right after a PATCH broke off, the server may still be closing
-            # it and answers HEAD with 500 (seen once in ~1,200 runs of
-            # tests/test_transfers.py on Reva v3.0.1). HEAD changes nothing:
-            # ask again shortly.
-            if resp.status_code < 500 or attempt == TUS_RETRIES:
-                break
-            time.sleep(TUS_RETRY_DELAY * (attempt + 1) / 4)
-        http.raise_for_status(resp, path=pending.dest, action="upload")
-        return int(resp.headers.get("upload-offset", "0"))
+        return tus.upload_offset(self._link, pending)
 
     def abort(self, pending: PendingUpload) -> None:
         """Delete a tus upload's partial data on the server (tus termination)."""
-        self._count("DELETE")
-        with contextlib.suppress(httpx.HTTPError, CS3Error):
-            headers = self._headers(pending.transfer_token) | TUS_HEADERS
-            self.http.delete(pending.url, headers=headers)
-
-    def _put(
-        self,
-        url: str,
-        transfer_token: str,
-        source: Window,
-        dest: str,
-        progress: Progress | None,
-        overwrite: bool = True,
-    ) -> None:
-        size = source.size
-        chunk = self.chunk_size
-
-        def body() -> Iterator[bytes | memoryview]:
-            done = 0
-            for block in source.blocks(size, chunk):
-                yield block
-                done += len(block)
-                if progress is not None:
-                    progress(done, size)
-
-        # An explicit Content-Length (no chunked encoding), so the server sees
-        # exactly where the body must end.
-        headers = self._headers(transfer_token) | {
-            "Content-Length": str(size),
-            "Upload-Length": str(size),
-        }
-        self._count("PUT")
-        try:
-            status, _ = self._data.send_body("PUT", url, headers, body(), path=dest)
-        except httpx.HTTPError as exc:
-            raise http.error_for_exception(exc, path=dest, action="upload") from None
-        except CS3Error:
-            raise
-        except Exception as exc:
-            # The source failed mid-body: the server saw a short body and
-            # discards it, so nothing was written.
-            raise TransferError(
-                f"upload failed: {type(exc).__name__}: {exc}", path=dest
-            ) from exc
-        if status == 409:  # the commit was refused (see _refused)
-            raise _refused(status, dest, overwrite)
-        if status >= 300:
-            raise http.error_for_status(status, path=dest, action="upload")
-        if size == 0 and progress is not None:
-            progress(0, 0)
+        tus.abort_upload(self._link, pending)
 
     # -- download ------------------------------------------------------------
     def download(
@@ -697,59 +356,34 @@ class Transfers:
         Bytes never touch the local disk. ``progress(done, total)`` counts the
         bytes of all files. Refuses an existing ``dst`` unless ``overwrite``.
         """
-        src = validate_target(src)
-        dst = validate_target(dst)
-        if is_within(dst, src):
-            raise InvalidName("cannot copy a folder into itself", path=dst)
-        info = self.files.stat(src)
-        if not info.is_dir:
-            # One file: the server decides (must-not-exist unless overwrite).
-            self._copy_file(src, dst, progress, 0, info.size, overwrite=overwrite)
-            return self.files.stat(dst)
-        if not overwrite and self.files.exists(dst):
-            # A tree is many requests; no single one can ask the server
-            # whether the destination folder existed before the copy began.
-            raise AlreadyExists("the destination exists", path=dst)
-        tree = list(self.files.walk(src))
-        total = sum(f.size for _, _, files in tree for f in files)
-        done = 0
-        self.files.mkdir(dst, parents=True, exist_ok=True)
-        for dirpath, dirs, files in tree:
-            target_dir = dst + dirpath[len(src):]
-            for d in dirs:
-                self.files.mkdir(join(target_dir, d.name), parents=True, exist_ok=True)
-            for f in files:
-                done += self._copy_file(
-                    join(dirpath, f.name), join(target_dir, f.name), progress, done, total
-                )
-        return self.files.stat(dst)
+        copies = Copies(self.files, self._download_window, self._upload)
+        return copies.copy(src, dst, overwrite, progress)
 
-    def _copy_file(
-        self,
-        src: str,
-        dst: str,
-        progress: Progress | None,
-        base: int,
-        total: int,
-        *,
-        overwrite: bool = True,
-    ) -> int:
+    @contextlib.contextmanager
+    def _download_window(self, src: str) -> Iterator[Window]:
+        """``src``'s download body as a forward-only upload source (for copies)."""
         target = self.initiate_download(src)
-        relay = None if progress is None else (lambda d, _t: progress(base + d, total))
         with self._get(target) as resp:
             length = resp.headers.get("content-length")
             if length is None:
                 raise TransferError("the server sent no Content-Length", path=src)
             stream = ResponseStream(resp, src)
-            source = Window(stream, int(length), seekable=False)
-            self._upload(source, dst, relay, None, overwrite, False)
-        return int(length)
+            yield Window(stream, int(length), seekable=False)
 
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "TARGET_CACHE_SIZE",
+    "TARGET_MARGIN",
+    "TARGET_MAX_AGE",
+    "TARGET_TTL",
+    "TUS_HEADERS",
+    "TUS_RETRIES",
+    "TUS_RETRY_DELAY",
+    "Destination",
     "DownloadTarget",
     "PendingUpload",
+    "Progress",
     "Transfers",
     "UploadInterrupted",
     "UploadWriter",
