@@ -81,6 +81,18 @@ def test_round_trip(einstein: CS3Client, folder: str, tmp_path: Path, size: int)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin", "src.bin"]
 
 
+def test_fresh_tus_upload_is_one_patch(einstein: CS3Client, folder: str) -> None:
+    t = einstein.transfers
+    before = dict(t.http_calls)
+    data = b"x" * (3 * MiB)
+
+    t.upload(data, f"{folder}/one-patch.bin")
+
+    sent = {k: v - before.get(k, 0) for k, v in t.http_calls.items() if v - before.get(k, 0)}
+    assert sent == {"PATCH": 1}  # no HEAD before it: a fresh upload starts at 0
+    assert t.read_bytes(f"{folder}/one-patch.bin") == data
+
+
 @pytest.mark.parametrize(
     "name",
     [

@@ -224,7 +224,8 @@ class Transfers:
                 dest, source.size, offer.upload_endpoint, offer.token, if_match, 0, overwrite
             )
             tus.run_upload(
-                self._link, pending, source, progress, resumable, chunk_size=self.chunk_size
+                self._link, pending, source, progress, resumable,
+                chunk_size=self.chunk_size, fresh=True,
             )
             return self.files.stat(dest)
         simple = protocols.get("simple")

@@ -66,14 +66,16 @@ def run_upload(
     resumable: bool,
     *,
     chunk_size: int,
+    fresh: bool = False,
 ) -> None:
     """Send ``source`` to ``pending``; on failure abort it, or keep it if ``resumable``.
 
     A kept upload raises :class:`UploadInterrupted`, whose ``pending`` knows
-    the server's offset. A refused commit is final: never kept.
+    the server's offset. A refused commit is final: never kept. ``fresh``:
+    the upload was just initiated, so it starts at offset 0 without asking.
     """
     try:
-        _loop(link, pending, source, progress, chunk_size)
+        _loop(link, pending, source, progress, chunk_size, fresh)
     except BaseException as exc:
         keep = (
             resumable
@@ -103,10 +105,13 @@ def _loop(
     source: Window,
     progress: Progress | None,
     chunk_size: int,
+    fresh: bool,
 ) -> None:
     """Send ``source`` from the server's offset on, continuing after hiccups."""
     size = pending.size
-    offset = upload_offset(link, pending)
+    # A fresh upload holds nothing yet: no HEAD round trip before the first
+    # PATCH. Were the server to disagree, it answers 409 and the loop asks.
+    offset = 0 if fresh else upload_offset(link, pending)
     failures = 0
     reauthed = False
     while offset < size:
