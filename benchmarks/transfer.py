@@ -244,6 +244,11 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
     }
     print("throughput ours/curl, median of the runs' pairs: "
           + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+    for label, (ours, base) in {"upload tus": ("ours_up_tus", "curl_up_tus"),
+                                "upload simple": ("ours_up_simple", "curl_up_simple"),
+                                "download": ("ours_down", "curl_down")}.items():
+        pairs = (b / o for o, b in zip(samples[ours], samples[base], strict=True))
+        print(f"  {label:14s} pairs: " + " ".join(f"{r:.2f}" for r in pairs))
     if "cs3client_down" in med:
         print(f"throughput ours/cs3client (medians): upload (simple) "
               f"{med['cs3client_up'] / med['ours_up_simple']:.2f}, "
