@@ -6,6 +6,7 @@ Widgets and the fsspec layer get :class:`~.models.Entry` objects, built by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,6 +65,17 @@ def resource_id_message(rid: Any) -> Any:
         opaque_id=rid.opaque_id,
         space_id=getattr(rid, "space_id", ""),
     )
+
+
+def known_resource(stat: Callable[[str], Any], path: str, resource_id: Any) -> tuple[str, Any]:
+    """``path`` as the server names it and its ``ResourceId`` message.
+
+    With the caller's ``resource_id`` (from an Entry) no Stat is needed.
+    """
+    if resource_id is None:
+        info = stat(path)
+        return info.path or path, info.id
+    return path, resource_id_message(resource_id)
 
 
 def user(u: Any) -> User:

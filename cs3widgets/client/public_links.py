@@ -145,12 +145,7 @@ class PublicLinks:
         filters = []
         known = ""
         if path is not None:
-            if resource_id is None:
-                info = self._stat(path)
-                known, rid = info.path or path, info.id
-            else:
-                known = path
-                rid = convert.resource_id_message(resource_id)
+            known, rid = convert.known_resource(self._stat, path, resource_id)
             filters.append(
                 link_pb.ListPublicSharesRequest.Filter(
                     type=link_pb.ListPublicSharesRequest.Filter.TYPE_RESOURCE_ID,

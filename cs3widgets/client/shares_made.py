@@ -187,11 +187,8 @@ class SharesMadeOps(ShareModels):
         filters = []
         known_path = ""
         if path is not None:
-            if resource_id is None:
-                info = self._stat(path)
-                known_path, rid = info.path or path, info.id
-            else:
-                known_path, rid = path, convert.resource_id_message(resource_id)
+            known_path, rid = convert.known_resource(self._stat, path, resource_id)
+            if resource_id is not None:
                 self._cache.remember_path(rid, path)
             filters.append(co_res.Filter(type=co_res.Filter.TYPE_RESOURCE_ID, resource_id=rid))
         req = co_pb.ListSharesRequest(filters=filters)
