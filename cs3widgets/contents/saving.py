@@ -5,6 +5,10 @@ server last handed out or wrote for it (``if_match``), and a new file is
 created with must-not-exist. A refusal (the file changed, someone else holds
 its lock) writes the user's bytes as a conflicted copy next to the original
 (:mod:`.conflicts`) and answers 409 or 423 with where the copy is.
+
+:class:`SafeWriter` does the uploads; :class:`Saving` is the contents
+manager's ``save`` and ``new`` (notebooks signed and validated, chunked
+uploads spooled, folders made).
 """
 
 from __future__ import annotations
@@ -12,14 +16,18 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import IO, Any
 
+import nbformat
+from nbformat.v4 import new_notebook
 from tornado.web import HTTPError
 
 from cs3widgets.client import AlreadyExists, Conflict, CS3Client, CS3Error, Locked
 from cs3widgets.client.models import Entry
 
+from . import models as m
+from .chunks import ChunkSpool
 from .conflicts import save_copy
 from .locking import EditLocks, describe, lock_from
 
@@ -104,4 +112,96 @@ class SafeWriter:
         )
 
 
-__all__ = ["SafeWriter", "takes_lock_id"]
+class Saving:
+    """Mixin of :class:`~.manager.CS3ContentsManager`: ``save`` and ``new``."""
+
+    # Provided by the manager.
+    client: CS3Client
+    _writer: SafeWriter
+    _spool: ChunkSpool
+    run_blocking: Callable[..., Awaitable[Any]]
+    cs3_path: Callable[[str], str]
+    run_pre_save_hooks: Callable[..., None]
+    check_and_sign: Callable[..., None]
+    validate_notebook_model: Callable[..., Any]
+    _refuse_hidden: Callable[..., None]
+    _dir_model: Callable[[Entry, str, bool], dict[str, Any]]
+
+    async def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:
+        """Save a model; refused (409/423, with a conflicted copy) over newer content."""
+        path = path.strip("/")
+        self._refuse_hidden(path)
+        if "type" not in model:
+            raise HTTPError(400, "No file type provided")
+        chunk = model.get("chunk")
+        if chunk is not None:
+            return await self._save_chunk(model, path, int(chunk))
+        if "content" not in model and model["type"] != "directory":
+            raise HTTPError(400, "No file content provided")
+        self.run_pre_save_hooks(model=model, path=path)
+        return await self._save_model(model, path, create=False)
+
+    async def new(self, model: dict[str, Any] | None = None, path: str = "") -> dict[str, Any]:
+        """Create a new file, notebook or folder; refused (409) where something exists."""
+        path = path.strip("/")
+        self._refuse_hidden(path)
+        model = dict(model or {})
+        if model.get("chunk") is not None:
+            # The contents handler sends every part of a new file's chunked
+            # upload here until the file exists: the spool handles them all.
+            return await self.save(model, path)
+        model.setdefault("type", "notebook" if path.endswith(".ipynb") else "file")
+        if "content" not in model and model["type"] == "notebook":
+            model.update(content=new_notebook(), format="json")
+        elif "content" not in model and model["type"] != "directory":
+            model.update(content="", format="text", type="file")
+        self.run_pre_save_hooks(model=model, path=path)
+        return await self._save_model(model, path, create=True)
+
+    async def _save_model(self, model: dict[str, Any], path: str, *, create: bool) -> dict:
+        kind = model["type"]
+        if kind == "directory":
+            return await self.run_blocking(self._mkdir, path, create)
+        message = None
+        if kind == "notebook":
+            nb = nbformat.from_dict(model["content"])
+            self.check_and_sign(nb, path)
+            data = nbformat.writes(nb, version=nbformat.NO_CONVERT).encode("utf-8")
+            check: dict[str, Any] = {"content": nb}
+            self.validate_notebook_model(check)
+            message = check.get("message")
+        elif kind == "file":
+            data = m.payload(model, path)
+        else:
+            raise HTTPError(400, f"Unhandled contents type: {kind}")
+        out = await self.run_blocking(self._write_model, path, data, kind, create)
+        if message:
+            out["message"] = message
+        return out
+
+    async def _save_chunk(self, model: dict[str, Any], path: str, chunk: int) -> dict:
+        if model["type"] != "file":
+            raise HTTPError(400, "only files can be saved in chunks")
+        size = self._spool.add(path, chunk, m.payload(model, path))
+        if chunk != -1:
+            return m.partial_upload(path, size)
+        spool = self._spool.take(path)
+        try:
+            return await self.run_blocking(self._write_model, path, spool, "file", False)
+        finally:
+            spool.close()
+
+    def _mkdir(self, path: str, create: bool) -> dict[str, Any]:
+        entry = self.client.files.mkdir(self.cs3_path(path), exist_ok=not create)
+        if not entry.is_dir:
+            raise HTTPError(400, f"{path} exists and is not a directory")
+        return self._dir_model(entry, path, False)
+
+    def _write_model(
+        self, path: str, data: bytes | IO[bytes], kind: str, create: bool
+    ) -> dict[str, Any]:
+        entry = self._writer.write(self.cs3_path(path), path, data, create=create)
+        return m.base_model(entry, path, kind=kind)
+
+
+__all__ = ["SafeWriter", "Saving", "takes_lock_id"]

@@ -1,0 +1,90 @@
+"""One site's description: its name, host, ports, secrets and folder.
+
+Every run gets its own folder, free ports on 127.0.0.1 and random secrets,
+so that tests never share state and nothing secret is committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free on ``host`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class SitePorts:
+    """Every port one site listens on, all on 127.0.0.1."""
+
+    grpc: int = field(default_factory=free_port)
+    http: int = field(default_factory=free_port)
+    auth_basic: int = field(default_factory=free_port)
+    auth_public: int = field(default_factory=free_port)
+    auth_machine: int = field(default_factory=free_port)
+    auth_ocm: int = field(default_factory=free_port)
+    auth_bearer: int = field(default_factory=free_port)
+    # Application passwords (workers' credentials) and their auth manager.
+    auth_app: int = field(default_factory=free_port)
+    appauth: int = field(default_factory=free_port)
+    storage_home: int = field(default_factory=free_port)
+    storage_public: int = field(default_factory=free_port)
+    storage_ocm_out: int = field(default_factory=free_port)
+    storage_ocm_in: int = field(default_factory=free_port)
+    storage_users: int = field(default_factory=free_port)
+    http_users: int = field(default_factory=free_port)
+    # Reva v1.29 keeps one HTTP service of a name per address: the OCM data
+    # providers need addresses of their own.
+    http_ocm_out: int = field(default_factory=free_port)
+    http_ocm_in: int = field(default_factory=free_port)
+
+
+@dataclass
+class SiteConfig:
+    """What differs between two generated sites."""
+
+    root: Path
+    name: str = "cs3widgets-local"
+    token_lifetime: int = 3600
+    ocm: bool = False
+    #: The host name in the site's public URLs and OCM domain (it always
+    #: listens on 127.0.0.1). Two OCM sites need different names, because
+    #: Reva's provider authorizer compares host names without ports: use
+    #: "127.0.0.1" for one and "localhost" for the other.
+    host: str = "127.0.0.1"
+    oidc_issuer: str | None = None
+    # "warn": at "info" Reva logs OCM share secrets (ocmreceived driver).
+    log_level: str = "warn"
+    ports: SitePorts = field(default_factory=SitePorts)
+    jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
+    transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
+    machine_secret: str = field(default_factory=lambda: secrets.token_hex(24))
+
+    @property
+    def gateway(self) -> str:
+        """The gRPC gateway address clients connect to."""
+        return f"127.0.0.1:{self.ports.grpc}"
+
+    @property
+    def http_url(self) -> str:
+        """Base URL of the site's HTTP services (data, OCM, WebDAV)."""
+        return f"http://{self.host}:{self.ports.http}"
+
+    @property
+    def domain(self) -> str:
+        """The OCM provider domain of this site: its host name, no port."""
+        return self.host
+
+    @property
+    def config_file(self) -> Path:
+        """Where the generated TOML is written."""
+        return self.root / "revad.toml"
+
+
+__all__ = ["SiteConfig", "SitePorts", "free_port"]
