@@ -1,6 +1,8 @@
 """The file Browser, one module per concern.
 
-- :mod:`.widget`: the :class:`Browser` itself (views, navigation, selection);
+- :mod:`.widget`: the :class:`Browser` itself (its traits, parts and wiring);
+- :mod:`.loading`, :mod:`.navigation`, :mod:`.rendering` and :mod:`.selection`:
+  loading rows, moving between folders and views, showing the rows, the selection;
 - :mod:`.view` and :mod:`.views`: the seam each view fills in, and the list of views;
 - one module per view: :mod:`.my_files`, :mod:`.shared_with_me`,
   :mod:`.shared_by_me`, :mod:`.public_links`, :mod:`.trash`;

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -10,22 +9,7 @@ from ...client.models import Entry
 from ..errors_ui import UserInputError
 from ..formatting import local_time
 from ..resource_facts import owner_label
-
-
-def call_user_callback(fn: Callable[..., Any], widget: Any) -> None:
-    """Call ``fn(widget)``, or ``fn()`` when it takes no argument (as ipyfilechooser)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-        takes_arg = any(
-            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-            for p in params
-        )
-    except (TypeError, ValueError):
-        takes_arg = True
-    if takes_arg:
-        fn(widget)
-    else:
-        fn()
+from ..user_callbacks import call_user_callback
 
 
 class Selection:
