@@ -10,6 +10,7 @@ from fsspec.spec import AbstractBufferedFile
 from ..client.paths import validate_path
 from ..client.upload_source import SPOOL_MEMORY
 from .readahead import SequentialReadahead
+from .workers import in_background
 
 if TYPE_CHECKING:
     from .filesystem import CS3FileSystem
@@ -52,6 +53,9 @@ class CS3File(AbstractBufferedFile):
         self._spool: Any = None
         if kwargs.get("cache_type") is None:
             kwargs["cache_type"] = DEFAULT_CACHE
+        if kwargs["cache_type"] == DEFAULT_CACHE:
+            options = kwargs.get("cache_options") or {}
+            kwargs["cache_options"] = {"submit": in_background, **options}
         super().__init__(fs, path, mode, **kwargs)
 
     def _fetch_range(self, start: int, end: int) -> bytes:

@@ -24,8 +24,6 @@ from typing import Any
 
 from fsspec.caching import BaseCache, register_cache
 
-from .workers import in_background
-
 MiB = 1024 * 1024
 
 #: Largest readahead of a sequential reader. With the window being read and
@@ -36,7 +34,12 @@ Submit = Callable[..., "Future[bytes]"]
 
 
 class SequentialReadahead(BaseCache):
-    """One contiguous buffer; readahead (prefetched) only while reads are sequential."""
+    """One contiguous buffer; readahead only while reads are sequential.
+
+    ``submit(fn, *args) -> Future`` runs the prefetch of the next window in
+    the background (``CS3File`` passes the filesystem's threads); without
+    it, every window is fetched when it is needed.
+    """
 
     name = "cs3-readahead"
 
@@ -46,7 +49,7 @@ class SequentialReadahead(BaseCache):
         fetcher: Any,
         size: int,
         max_window: int = MAX_WINDOW,
-        submit: Submit | None = in_background,
+        submit: Submit | None = None,
         **_: Any,
     ) -> None:
         super().__init__(blocksize, fetcher, size)
