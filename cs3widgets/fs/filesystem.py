@@ -370,6 +370,10 @@ class CS3FileSystem(AbstractFileSystem):
         if mode not in ("rb", "wb", "xb"):
             raise NotImplementedError(f"mode {mode!r} is not supported (use rb, wb or xb)")
         path = self._strip_protocol(path)
+        # "xb" fails at open, as Python's open(..., "x") does: nothing reaches
+        # the server before close(), so it cannot refuse yet. This check is
+        # only the early answer; the upload still says "must not exist"
+        # (overwrite=False) and the server's refusal at commit is what counts.
         if mode == "xb" and self.exists(path):
             raise FileExistsError(errno.EEXIST, "the file exists", path)
         if mode == "rb" and kwargs.get("size") is None:
