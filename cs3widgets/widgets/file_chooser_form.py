@@ -17,7 +17,7 @@ from ipyfilechooser.errors import InvalidFileNameError, InvalidPathError, Parent
 
 from ..client.errors import CS3Error
 from ..client.models import Entry
-from .file_chooser_options import is_valid_filename, within
+from .file_chooser_options import ChooserParts, is_valid_filename, within
 from .formatting import plain
 
 #: Entries shown at most in one folder; narrow with ``filter_pattern`` beyond.
@@ -33,29 +33,15 @@ def _matches(name: str, patterns: Sequence[str] | str | None) -> bool:
     return any(fnmatch.fnmatch(name.lower(), p.lower()) for p in patterns)
 
 
-class ChooserForm:
+class ChooserForm(ChooserParts):
     """Mixin of :class:`~.file_chooser.FileChooser`: list a folder into the dialog, react to it."""
 
-    # Provided by the FileChooser.
+    # Also provided by the FileChooser.
     client: Any
-    banner: Any
     selected: str | None
-    _show_hidden: bool
-    _dir_icon: str | None
-    _dir_icon_append: bool
-    _show_only_dirs: bool
-    _filter_pattern: Sequence[str] | str | None
-    _sandbox_path: str | None
-    _default_path: str
-    _current: str
-    _entries: dict[str, Entry]
     _map_disp_to_name: dict[str, str]
     _map_name_to_disp: dict[str, str]
     _pathlist: Any
-    _filename: Any
-    _dircontent: Any
-    _select: Any
-    _gb: Any
     _run: Callable[..., Any]
     _apply_selection: Callable[[], None]
     hold_sync: Callable[[], Any]

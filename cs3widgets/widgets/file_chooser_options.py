@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipyfilechooser.errors import InvalidFileNameError, ParentPathError
+
+if TYPE_CHECKING:
+    from ..client.models import Entry
 
 
 def is_valid_filename(filename: str) -> bool:
@@ -25,10 +28,10 @@ def within(path: str, sandbox: str | None) -> bool:
     return path == sandbox or path.startswith(sandbox.rstrip("/") + "/")
 
 
-class ChooserOptions:
-    """Mixin of :class:`~.file_chooser.FileChooser`: its ipyfilechooser properties."""
+class ChooserParts:
+    """What the FileChooser holds, declared once for the mixins that use it."""
 
-    # Provided by the FileChooser.
+    banner: Any
     _show_hidden: bool
     _dir_icon: str | None
     _dir_icon_append: bool
@@ -38,15 +41,23 @@ class ChooserOptions:
     _default_path: str
     _default_filename: str
     _current: str
+    _entries: dict[str, Entry]
     _dircontent: Any
     _filename: Any
-    _title: Any
+    _select: Any
     _gb: Any
+    _normalize: Callable[[str], str]
+    _set_form_values: Callable[..., None]
+
+
+class ChooserOptions(ChooserParts):
+    """Mixin of :class:`~.file_chooser.FileChooser`: its ipyfilechooser properties."""
+
+    # Also provided by the FileChooser.
+    _title: Any
     refresh: Callable[[], None]
     reset: Callable[..., None]
-    _normalize: Callable[[str], str]
     _areas: Callable[[], str]
-    _set_form_values: Callable[..., None]
 
     @property
     def show_hidden(self) -> bool:

@@ -13,39 +13,28 @@ from typing import Any
 
 from ipyfilechooser.errors import InvalidFileNameError, ParentPathError
 
-from .file_chooser_options import is_valid_filename, within
+from .file_chooser_options import ChooserParts, is_valid_filename, within
 from .formatting import esc
 from .user_callbacks import call_user_callback
 
 
-class ChooserSelection:
+class ChooserSelection(ChooserParts):
     """Mixin of :class:`~.file_chooser.FileChooser`: make, show and forget the selection."""
 
     _LBL_TEMPLATE = '<span style="color:{1};">{0}</span>'
     _LBL_NOFILE = "No selection"
 
-    # Provided by the FileChooser.
-    banner: Any
+    # Also provided by the FileChooser.
     _selected_path: str | None
     _selected_filename: str | None
-    _default_path: str
-    _default_filename: str
-    _sandbox_path: str | None
     _select_desc: str
     _change_desc: str
     _select_default: bool
     _callback: Callable[..., Any] | None
-    _current: str
-    _entries: dict[str, Any]
-    _filename: Any
-    _select: Any
     _cancel: Any
     _label: Any
-    _gb: Any
-    _normalize: Callable[[str], str]
     _restrict_path: Callable[[str], str]
     _safe: Callable[..., None]
-    _set_form_values: Callable[..., None]
     hold_sync: Callable[[], Any]
 
     def _on_select_click(self, _b: Any) -> None:
