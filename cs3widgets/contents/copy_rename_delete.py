@@ -15,30 +15,23 @@ from typing import Any
 from jupyter_server.services.contents.manager import copy_pat
 from tornado.web import HTTPError
 
-from cs3widgets.client import AlreadyExists, CS3Client, CS3Error, NotFound
+from cs3widgets.client import AlreadyExists, CS3Error, NotFound
 from cs3widgets.client.models import Entry
 
 from . import models as m
-from .locking import EditLocks
+from .manager_parts import ManagerParts
 from .saving import SafeWriter
 
 
-class CopyRenameDelete:
+class CopyRenameDelete(ManagerParts):
     """Mixin of :class:`~.manager.CS3ContentsManager`: copy, rename and delete."""
 
-    # Provided by the manager.
-    client: CS3Client
-    edit_locks: EditLocks
+    # Also provided by the manager.
     _writer: SafeWriter
-    run_blocking: Callable[..., Awaitable[Any]]
-    cs3_path: Callable[[str], str]
-    remember_etag: Callable[[str, str], None]
     refuse_if_locked: Callable[[str, str, str], None]
     dir_exists: Callable[[str], Awaitable[bool]]
     increment_filename: Callable[..., Awaitable[str]]
     emit: Callable[..., None]
-    _refuse_hidden: Callable[..., None]
-    _stat: Callable[[str, str], Entry]
     _maybe_stat: Callable[[str], Entry | None]
 
     async def copy(self, from_path: str, to_path: str | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ manager's ``get``: the models of files, notebooks and folders.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from tornado.web import HTTPError
@@ -15,7 +15,7 @@ from cs3widgets.client import CS3Client
 from cs3widgets.client.models import Entry
 
 from . import models as m
-from .locking import EditLocks
+from .manager_parts import ManagerParts
 
 #: How often a read is repeated when the file changed while it was read.
 READ_ATTEMPTS = 3
@@ -38,22 +38,14 @@ def read_consistent(client: CS3Client, path: str, entry: Entry) -> tuple[bytes, 
     return data, entry
 
 
-class Reading:
+class Reading(ManagerParts):
     """Mixin of :class:`~.manager.CS3ContentsManager`: ``get`` (files, notebooks, folders)."""
 
-    # Provided by the manager.
-    client: CS3Client
-    edit_locks: EditLocks
+    # Also provided by the manager.
     lock_on_open: bool
     allow_hidden: bool
-    run_blocking: Callable[..., Awaitable[Any]]
-    cs3_path: Callable[[str], str]
-    remember_etag: Callable[[str, str], None]
     should_list: Callable[[str], bool]
     mark_trusted_cells: Callable[[Any, str], None]
-    validate_notebook_model: Callable[..., Any]
-    _refuse_hidden: Callable[..., None]
-    _stat: Callable[[str, str], Entry]
 
     async def get(
         self,

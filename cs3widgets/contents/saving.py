@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import IO, Any
 
 import nbformat
@@ -30,6 +30,7 @@ from . import models as m
 from .chunks import ChunkSpool
 from .conflicts import save_copy
 from .locking import EditLocks, describe, lock_from
+from .manager_parts import ManagerParts
 
 
 @functools.cache
@@ -112,19 +113,14 @@ class SafeWriter:
         )
 
 
-class Saving:
+class Saving(ManagerParts):
     """Mixin of :class:`~.manager.CS3ContentsManager`: ``save`` and ``new``."""
 
-    # Provided by the manager.
-    client: CS3Client
+    # Also provided by the manager.
     _writer: SafeWriter
     _spool: ChunkSpool
-    run_blocking: Callable[..., Awaitable[Any]]
-    cs3_path: Callable[[str], str]
     run_pre_save_hooks: Callable[..., None]
     check_and_sign: Callable[..., None]
-    validate_notebook_model: Callable[..., Any]
-    _refuse_hidden: Callable[..., None]
     _dir_model: Callable[[Entry, str, bool], dict[str, Any]]
 
     async def save(self, model: dict[str, Any], path: str = "") -> dict[str, Any]:
