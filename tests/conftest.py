@@ -31,6 +31,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 + [i for i in items if i.get_closest_marker("browser") is not None])
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    """On a failure, show the errors each revad of the test logged (its cause is often there)."""
+    report = yield
+    if report.failed and call.when == "call":
+        for name, value in getattr(item, "funcargs", {}).items():
+            servers = value if isinstance(value, tuple) else (value,)
+            for server in servers:
+                if isinstance(server, RevadServer):
+                    errors = server.log_errors()
+                    if errors:
+                        report.sections.append((f"revad errors ({name}, {server.gateway})", errors))
+    return report
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--refresh-screenshots",

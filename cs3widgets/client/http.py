@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -41,6 +42,14 @@ HTTP_TIMEOUT = httpx.Timeout(
     connect=CONNECT_TIMEOUT, read=READ_TIMEOUT, write=WRITE_TIMEOUT, pool=POOL_TIMEOUT
 )
 
+#: What a data server answers when it, or a storage behind it (an OCM peer
+#: site, an EOS node), failed for the moment. A request that changes nothing
+#: (GET, HEAD) answered so is sent again after each pause in turn (seconds):
+#: Reva v1.29 once answered a GET of a file in an accepted OCM share with 500
+#: in CI (tests/test_ocm.py) and served it in 360 repeats here.
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+RETRY_PAUSES = (0.25, 1.0, 2.0)
+
 _STATUS_ERRORS: dict[int, type[CS3Error]] = {
     401: Unauthenticated,
     403: PermissionDenied,
@@ -70,6 +79,16 @@ def transfer_headers(conn: Connection, transfer_token: str = "") -> dict[str, st
     return headers
 
 
+def pause_before_retry(status: int, attempt: int) -> bool:
+    """Whether a request that changes nothing, answered ``status`` on its
+    ``attempt``-th try (0 for the first), is worth sending again; if so,
+    sleep the pause first."""
+    if status not in TRANSIENT_STATUSES or attempt >= len(RETRY_PAUSES):
+        return False
+    time.sleep(RETRY_PAUSES[attempt])
+    return True
+
+
 def error_for_status(status: int, *, path: str, action: str) -> CS3Error:
     """The exception for an HTTP error status answered by a data endpoint."""
     cls = _STATUS_ERRORS.get(status, TransferError)
@@ -97,8 +116,12 @@ def download_into(
     path: str,
     progress: Callable[[int, int | None], None] | None = None,
     block_size: int = 1 << 20,
+    count: Callable[[], None] | None = None,
 ) -> int:
     """Stream a GET body into ``out`` and return the number of bytes.
+
+    A transient error status (:data:`TRANSIENT_STATUSES`) before the body is
+    asked again after a pause; ``count`` is called for every GET sent.
 
     Why the standard library here and httpx elsewhere: measured on 256 MiB
     downloads from Reva's data server (benchmarks/transfer.py and a side
@@ -108,38 +131,58 @@ def download_into(
     curl. Everything else (control calls, ranges, uploads) stays on httpx.
     """
     parts = urlsplit(url)
-    port = parts.port
-    conn: http.client.HTTPConnection
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            parts.hostname or "", port, timeout=READ_TIMEOUT, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(parts.hostname or "", port, timeout=READ_TIMEOUT)
-    done = 0
-    try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", target, headers={"User-Agent": USER_AGENT, **headers})
-        resp = conn.getresponse()
-        if resp.status >= 300:
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {"User-Agent": USER_AGENT, **headers}
+    attempt = 0
+    while True:
+        if count is not None:
+            count()
+        conn = _connection(parts.scheme, parts.hostname or "", parts.port)
+        try:
+            conn.request("GET", target, headers=headers)
+            resp = conn.getresponse()
+            if resp.status < 300:
+                return _stream_body(resp, out, path, progress, block_size)
+        except TimeoutError:
+            raise Timeout("download timed out", path=path) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise TransferError(f"download failed: {type(exc).__name__}", path=path) from None
+        finally:
+            conn.close()
+        if not pause_before_retry(resp.status, attempt):
             raise error_for_status(resp.status, path=path, action="download")
-        length = resp.getheader("content-length")
-        total = int(length) if length is not None else None
+        attempt += 1
+
+
+def _connection(
+    scheme: str, host: str, port: int | None, context: ssl.SSLContext | None = None
+) -> http.client.HTTPConnection:
+    if scheme == "https":
+        return http.client.HTTPSConnection(
+            host, port, timeout=READ_TIMEOUT, context=context or ssl.create_default_context()
+        )
+    return http.client.HTTPConnection(host, port, timeout=READ_TIMEOUT)
+
+
+def _stream_body(
+    resp: http.client.HTTPResponse,
+    out: BinaryIO,
+    path: str,
+    progress: Callable[[int, int | None], None] | None,
+    block_size: int,
+) -> int:
+    length = resp.getheader("content-length")
+    total = int(length) if length is not None else None
+    if progress is not None:
+        progress(0, total)
+    done = 0
+    buf = bytearray(block_size)
+    view = memoryview(buf)
+    while n := resp.readinto(buf):
+        out.write(view[:n])
+        done += n
         if progress is not None:
-            progress(0, total)
-        buf = bytearray(block_size)
-        view = memoryview(buf)
-        while n := resp.readinto(buf):
-            out.write(view[:n])
-            done += n
-            if progress is not None:
-                progress(done, total)
-    except TimeoutError:
-        raise Timeout("download timed out", path=path) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise TransferError(f"download failed: {type(exc).__name__}", path=path) from None
-    finally:
-        conn.close()
+            progress(done, total)
     if total is not None and done != total:
         raise TransferError(f"download ended after {done} of {total} bytes", path=path)
     return done
@@ -159,26 +202,29 @@ class DataConnections:
     what made 100 random 64 KiB reads cost 4.5x curl (benchmarks/fsspec_read.py).
     Here each GET borrows an idle ``http.client`` connection (C-buffered
     socket reads), reads the body with one ``read`` and gives the connection
-    back. ``requests`` and ``bytes_received`` count what went over the wire,
-    for tests and benchmarks.
+    back. ``count`` is called for every GET sent, and ``bytes_received``
+    counts body bytes, for tests and benchmarks.
     """
 
-    def __init__(self, *, max_idle: int = MAX_IDLE_CONNECTIONS) -> None:
+    def __init__(
+        self,
+        *,
+        max_idle: int = MAX_IDLE_CONNECTIONS,
+        count: Callable[[], None] | None = None,
+    ) -> None:
         self._idle: dict[_Key, list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._max_idle = max_idle
         self._ssl: ssl.SSLContext | None = None
-        #: GET requests sent, and body bytes received, since creation.
-        self.requests = 0
+        self._count = count
+        #: Body bytes received since creation.
         self.bytes_received = 0
 
     def _connect(self, key: _Key) -> http.client.HTTPConnection:
         scheme, host, port = key
-        if scheme == "https":
-            if self._ssl is None:
-                self._ssl = ssl.create_default_context()
-            return http.client.HTTPSConnection(host, port, timeout=READ_TIMEOUT, context=self._ssl)
-        return http.client.HTTPConnection(host, port, timeout=READ_TIMEOUT)
+        if scheme == "https" and self._ssl is None:
+            self._ssl = ssl.create_default_context()
+        return _connection(scheme, host, port, self._ssl)
 
     def _take(self, key: _Key) -> tuple[http.client.HTTPConnection, bool]:
         with self._lock:
@@ -277,6 +323,16 @@ class DataConnections:
     def _get(
         self, url: str, headers: dict[str, str], path: str, start: int, end: int | None
     ) -> tuple[int, bytes, str]:
+        attempt = 0
+        while True:
+            answer = self._get_once(url, headers, path, start, end)
+            if not pause_before_retry(answer[0], attempt):
+                return answer
+            attempt += 1
+
+    def _get_once(
+        self, url: str, headers: dict[str, str], path: str, start: int, end: int | None
+    ) -> tuple[int, bytes, str]:
         parts = urlsplit(url)
         key: _Key = (parts.scheme, parts.hostname or "", parts.port)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -284,8 +340,8 @@ class DataConnections:
         for attempt in (0, 1):
             conn, reused = self._take(key)
             try:
-                with self._lock:
-                    self.requests += 1
+                if self._count is not None:
+                    self._count()
                 conn.request("GET", target, headers=headers)
                 resp = conn.getresponse()
                 status = resp.status

@@ -30,7 +30,7 @@ class TransferHTTP:
         #: Count of HTTP requests sent by method, like ``conn.calls`` for gRPC.
         self.calls: dict[str, int] = {}
         #: Keep-alive connections for ranged reads, and uploads' bodies.
-        self.data = http.DataConnections()
+        self.data = http.DataConnections(count=lambda: self.count("GET"))
 
     @property
     def client(self) -> httpx.Client:

@@ -292,13 +292,13 @@ class Transfers:
     def _download_to(
         self, target: DownloadTarget, out: Any, progress: Progress | None
     ) -> int:
-        self._count("GET")
         return http.download_into(
             target.url,
             self._headers(target.transfer_token),
             out,
             path=target.path,
             progress=progress,
+            count=lambda: self._count("GET"),
         )
 
     def read_bytes(self, path: str) -> bytes:
@@ -314,7 +314,6 @@ class Transfers:
         """
         if end is not None and end <= start:
             return b""
-        self._count("GET")
         headers = self._headers(target.transfer_token)
         if start < 0:
             # An HTTP suffix range: "bytes=-N".

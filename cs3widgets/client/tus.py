@@ -196,7 +196,8 @@ def _patch(
 def upload_offset(link: TransferHTTP, pending: PendingUpload) -> int:
     """How many bytes of ``pending`` the server holds (tus HEAD)."""
     headers = link.headers(pending.transfer_token) | TUS_HEADERS
-    for attempt in range(TUS_RETRIES + 1):
+    attempt = 0
+    while True:
         link.count("HEAD")
         try:
             resp = link.client.head(pending.url, headers=headers)
@@ -204,11 +205,10 @@ def upload_offset(link: TransferHTTP, pending: PendingUpload) -> int:
             raise http.error_for_exception(exc, path=pending.dest, action="upload") from None
         # Right after a PATCH broke off, the server may still be closing
         # it and answers HEAD with 500 (seen once in ~1,200 runs of
-        # tests/test_transfers.py on Reva v3.0.1). HEAD changes nothing:
-        # ask again shortly.
-        if resp.status_code < 500 or attempt == TUS_RETRIES:
+        # tests/test_transfers.py on Reva v3.0.1). HEAD changes nothing.
+        if not http.pause_before_retry(resp.status_code, attempt):
             break
-        time.sleep(TUS_RETRY_DELAY * (attempt + 1) / 4)
+        attempt += 1
     http.raise_for_status(resp, path=pending.dest, action="upload")
     return int(resp.headers.get("upload-offset", "0"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -20,6 +21,8 @@ from .binary import revad_binary
 from .config import SiteConfig, SitePorts, write_site
 from .processes import stop_process_group
 from .users import DEMO_USERS
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class RevadError(RuntimeError):
@@ -127,6 +130,15 @@ class RevadServer:
                     last = str(exc.code())
                 time.sleep(0.2)
         raise RevadError(f"revad at {self.gateway} not ready after {timeout}s ({last})")
+
+    def log_errors(self, lines: int = 20) -> str:
+        """The last error lines revad logged, without colour codes."""
+        try:
+            text = self.log_file.read_text(errors="replace")
+        except OSError:
+            return ""
+        plain = (_ANSI.sub("", line) for line in text.splitlines())
+        return "\n".join([line for line in plain if " ERR " in line][-lines:])
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines revad printed, for error messages."""
