@@ -110,6 +110,15 @@ class Timings:
         """``label``'s median time over ``baseline``'s (lower is better; 1.0 = as fast)."""
         return self.median(label) / self.median(baseline)
 
+    def paired(self, label: str, baseline: str) -> float:
+        """The median over repeats of ``label``'s time over ``baseline``'s in the same repeat."""
+        return paired_ratio(self.samples[label], self.samples[baseline])
+
+
+def paired_ratio(times: list[float], baselines: list[float]) -> float:
+    """Median of ``times[i] / baselines[i]``: each run against its neighbour in time."""
+    return statistics.median(t / b for t, b in zip(times, baselines, strict=True))
+
 
 def interleave(repeat: int, runs: list[Callable[[], None]]) -> None:
     """Run every function ``repeat`` times, rotating which goes first."""
