@@ -8,9 +8,9 @@ Usage::
 
 For each direction the same data endpoint is driven by our code and by curl
 with the same headers (endpoint and transfer token from InitiateFileUpload /
-InitiateFileDownload). Uploads: ours uses tus (chunked PATCHes); curl sends
-the whole body as one tus PATCH (``-T file -X PATCH``), the fastest a tus
-client can be, and, for reference, one simple PUT. Downloads: one GET each,
+InitiateFileDownload, timed with curl as ours times its own). Uploads: ours
+uses tus (chunked PATCHes); curl sends the whole body as one tus PATCH
+(``-T file -X PATCH``), the fastest a tus client can be, and, for reference, one simple PUT. Downloads: one GET each,
 to /dev/null (the wire and the client; the aim) and to a local file.
 Ours also uploads by simple PUT (``use_tus=False``) against curl's simple
 PUT, and CERN's ``cs3client`` (PyPI, in a virtualenv of its own: see
@@ -18,7 +18,10 @@ PUT, and CERN's ``cs3client`` (PyPI, in a virtualenv of its own: see
 same run when installed. Runs are interleaved: each of ours runs right next
 to its curl baseline (the order rotates and alternates), the throughput
 medians are printed, and ours/curl is the median of the runs' pairs. The aim
-is ours/curl >= 0.9 and a peak RSS growth under 64 MiB. ``--server-root``
+is ours/curl >= 0.9 and a peak RSS growth under 64 MiB. Untimed, before every
+transfer that writes, 1 GiB of scratch pages is written and freed, and before
+the pair to /dev/null the file is downloaded once: on this VM either cost
+otherwise fell on whichever transfer came first. ``--server-root``
 (e.g. under /dev/shm) takes the server's disk out of the measurement.
 """
 
@@ -143,6 +146,23 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         fn()
         record(key, time.perf_counter() - start)
 
+    def warm_pages() -> None:
+        # Untimed, before every transfer that writes (uploads: the server's
+        # file; downloads to a file: ours): on this VM, writing pages the
+        # guest has not used lately costs ~4 s of kernel time per GiB,
+        # whoever writes them, and pages written and freed just before are
+        # cheap. Without this, a transfer's place in the sequence decided
+        # its pair: the later one of a pair was the slow one (tus pairs
+        # 0.76 0.31 0.70 0.85 3.51 on disk, 1.05 0.33 0.93 1.02 2.61 on tmpfs,
+        # run 2026-11-30 07:02).
+        scratch = workdir / "scratch.bin"
+        block = bytes(MiB)
+        with open(scratch, "wb") as f:
+            for _ in range(size // MiB):
+                f.write(block)
+        scratch.unlink()
+        os.sync()
+
     hwm_reset = reset_hwm()
     rss_before = vm_hwm()
     rss_after = rss_before
@@ -161,19 +181,22 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         def curl_up_tus(i: int = i) -> None:
             cdest = f"{base}/curl-tus-{i}.bin"
             written.append(cdest)
+            start = time.perf_counter()
             tus = t._initiate_upload(cdest, size)["tus"]
             write_headers(headers_file, t._headers(tus.token) | {
                 "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
                 "Content-Type": "application/offset+octet-stream"})
-            record("curl_up_tus", curl(["-X", "PATCH", "-T", str(src), tus.upload_endpoint],
-                                       headers_file))
+            curl(["-X", "PATCH", "-T", str(src), tus.upload_endpoint], headers_file)
+            record("curl_up_tus", time.perf_counter() - start)
 
         def curl_up_simple(i: int = i) -> None:
             sdest = f"{base}/curl-simple-{i}.bin"
             written.append(sdest)
+            start = time.perf_counter()
             proto = t._initiate_upload(sdest, size)["simple"]
             write_headers(headers_file, t._headers(proto.token) | {"Upload-Length": str(size)})
-            record("curl_up_simple", curl(["-T", str(src), proto.upload_endpoint], headers_file))
+            curl(["-T", str(src), proto.upload_endpoint], headers_file)
+            record("curl_up_simple", time.perf_counter() - start)
 
         def cs3client_up(i: int = i) -> None:
             if py is None:
@@ -189,6 +212,7 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         # pages are flushed between transfers.
         pairs = [[ours_up, curl_up_tus], [ours_up_simple, curl_up_simple], [cs3client_up]]
         for run_one in ordered(pairs, i):
+            warm_pages()
             run_one()
             os.sync()
 
@@ -200,10 +224,12 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
             out.unlink()
 
         def curl_down(dest: str = dest, check: bool = i == 0) -> None:
+            start = time.perf_counter()
             target = t.initiate_download(dest)
             write_headers(headers_file, t._headers(target.transfer_token))
             cout = workdir / "curl.out"
-            record("curl_down", curl(["-o", str(cout), target.url], headers_file))
+            curl(["-o", str(cout), target.url], headers_file)
+            record("curl_down", time.perf_counter() - start)
             if check and sha256_file(cout) != expected:
                 raise SystemExit("curl's download does not match the source")
             cout.unlink()
@@ -218,22 +244,15 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         def warm_wire(dest: str = dest) -> None:
             t.download(dest, Discard())
 
-        def warm_pages() -> None:
-            scratch = workdir / "scratch.bin"
-            block = bytes(MiB)
-            with open(scratch, "wb") as f:
-                for _ in range(size // MiB):
-                    f.write(block)
-            scratch.unlink()
-            os.sync()
-
         def ours_down_null(dest: str = dest) -> None:
             timed("ours_down_null", lambda: t.download(dest, Discard()))
 
         def curl_down_null(dest: str = dest) -> None:
+            start = time.perf_counter()
             target = t.initiate_download(dest)
             write_headers(headers_file, t._headers(target.transfer_token))
-            record("curl_down_null", curl(["-o", "/dev/null", target.url], headers_file))
+            curl(["-o", "/dev/null", target.url], headers_file)
+            record("curl_down_null", time.perf_counter() - start)
 
         # To /dev/null first: the wire and the client alone. Then to files:
         # on this VM the first process that writes 1 GiB of fresh pages after
@@ -241,18 +260,18 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         # 4.2 s, ours 4.5 s; the same bytes into a sink: 0.8 s), which decides
         # a to-file pair more than either client does.
         downs = [[ours_down_null, curl_down_null], [ours_down, curl_down], [cs3client_down]]
-        # Whoever went first in a pair paid for it: the pairs' ratios
-        # alternated with the order (to /dev/null 0.87 1.20 0.87 1.15 0.81,
-        # to a file 0.44 1.89 0.31 1.71 0.43), so with an odd number of runs
-        # the median pair was decided by the order. An untimed warm-up before
-        # each pair takes that cost: a download into a sink, and fresh pages
-        # written to a scratch file and freed.
+        # Whoever went first in a download pair paid for it: the pairs'
+        # ratios alternated with the order (to /dev/null 0.87 1.20 0.87 1.15
+        # 0.81, to a file 0.44 1.89 0.31 1.71 0.43), so with an odd number
+        # of runs the order decided the median pair. An untimed download into
+        # a sink before the pair takes that cost, and warm_pages before each
+        # download to a file.
         warm_wire(dest)
         for run_one in ordered(downs[:1], i):
             run_one()
             os.sync()
-        warm_pages()
         for run_one in ordered(downs[1:], i):
+            warm_pages()
             run_one()
             os.sync()
         rss_after = max(rss_after, vm_hwm())
