@@ -10,8 +10,9 @@ For each direction the same data endpoint is driven by our code and by curl
 with the same headers (endpoint and transfer token from InitiateFileUpload /
 InitiateFileDownload, timed with curl as ours times its own). Uploads: ours
 uses tus (chunked PATCHes); curl sends the whole body as one tus PATCH
-(``-T file -X PATCH``), the fastest a tus client can be, and, for reference, one simple PUT. Downloads: one GET each,
-to /dev/null (the wire and the client; the aim) and to a local file.
+(``-T file -X PATCH``), the fastest a tus client can be, and, for
+reference, one simple PUT. Downloads: one GET each, to /dev/null (the wire
+and the client; the aim) and to a local file.
 Ours also uploads by simple PUT (``use_tus=False``) against curl's simple
 PUT, and CERN's ``cs3client`` (PyPI, in a virtualenv of its own: see
 ``benchmarks/cs3client_runner.py``) does the same upload and download in the
