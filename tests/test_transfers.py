@@ -163,6 +163,30 @@ def test_interrupted_overwrite_keeps_old_content(
 
 
 @pytest.mark.parametrize("use_tus", [True, False], ids=["tus", "simple"])
+def test_local_file_shrinking_during_upload_keeps_old_content(
+    einstein: CS3Client, folder: str, tmp_path: Path, use_tus: bool
+) -> None:
+    # A local file cut short under the upload (a log being rotated): the
+    # upload fails clearly instead of committing what was read.
+    t = Transfers(einstein.conn, chunk_size=256 * 1024, use_tus=use_tus)
+    dest = f"{folder}/precious.txt"
+    t.upload(b"the old content", dest)
+    local = tmp_path / "shrinks.bin"
+    write_random(local, 3 * MiB)
+
+    def cut(done: int, total: int | None) -> None:
+        if done >= MiB:
+            os.truncate(local, 2 * MiB)
+
+    with pytest.raises(TransferError, match="source ended"):
+        t.upload(local, dest, progress=cut)
+
+    assert t.read_bytes(dest) == b"the old content"
+    assert names_in(einstein, folder) == {"precious.txt"}
+    t.close()
+
+
+@pytest.mark.parametrize("use_tus", [True, False], ids=["tus", "simple"])
 def test_interrupted_new_upload_leaves_nothing(
     einstein: CS3Client, folder: str, use_tus: bool
 ) -> None:
