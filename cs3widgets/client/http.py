@@ -13,7 +13,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -46,9 +46,11 @@ HTTP_TIMEOUT = httpx.Timeout(
 #: site, an EOS node), failed for the moment. A request that changes nothing
 #: (GET, HEAD) answered so is sent again after each pause in turn (seconds):
 #: Reva v1.29 once answered a GET of a file in an accepted OCM share with 500
-#: in CI (tests/test_ocm.py) and served it in 360 repeats here.
+#: in CI (tests/test_ocm.py) and served it in 373 tries here.
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 RETRY_PAUSES = (0.25, 1.0, 2.0)
+
+_Answer = TypeVar("_Answer")
 
 _STATUS_ERRORS: dict[int, type[CS3Error]] = {
     401: Unauthenticated,
@@ -79,14 +81,16 @@ def transfer_headers(conn: Connection, transfer_token: str = "") -> dict[str, st
     return headers
 
 
-def pause_before_retry(status: int, attempt: int) -> bool:
-    """Whether a request that changes nothing, answered ``status`` on its
-    ``attempt``-th try (0 for the first), is worth sending again; if so,
-    sleep the pause first."""
-    if status not in TRANSIENT_STATUSES or attempt >= len(RETRY_PAUSES):
-        return False
-    time.sleep(RETRY_PAUSES[attempt])
-    return True
+def until_settled(send: Callable[[], _Answer], status: Callable[[_Answer], int]) -> _Answer:
+    """Call ``send`` (a request that changes nothing) again after each pause
+    of :data:`RETRY_PAUSES` while its answer's ``status`` is transient; return
+    the last answer."""
+    for pause in RETRY_PAUSES:
+        answer = send()
+        if status(answer) not in TRANSIENT_STATUSES:
+            return answer
+        time.sleep(pause)
+    return send()
 
 
 def error_for_status(status: int, *, path: str, action: str) -> CS3Error:
@@ -133,25 +137,29 @@ def download_into(
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"User-Agent": USER_AGENT, **headers}
-    attempt = 0
-    while True:
+
+    def get() -> tuple[int, int]:
+        """One GET: its status, and the bytes written to ``out`` if it succeeded."""
         if count is not None:
             count()
         conn = _connection(parts.scheme, parts.hostname or "", parts.port)
         try:
             conn.request("GET", target, headers=headers)
             resp = conn.getresponse()
-            if resp.status < 300:
-                return _stream_body(resp, out, path, progress, block_size)
+            if resp.status >= 300:
+                return resp.status, 0
+            return resp.status, _stream_body(resp, out, path, progress, block_size)
         except TimeoutError:
             raise Timeout("download timed out", path=path) from None
         except (OSError, http.client.HTTPException) as exc:
             raise TransferError(f"download failed: {type(exc).__name__}", path=path) from None
         finally:
             conn.close()
-        if not pause_before_retry(resp.status, attempt):
-            raise error_for_status(resp.status, path=path, action="download")
-        attempt += 1
+
+    status, done = until_settled(get, lambda answer: answer[0])
+    if status >= 300:
+        raise error_for_status(status, path=path, action="download")
+    return done
 
 
 def _connection(
@@ -323,12 +331,9 @@ class DataConnections:
     def _get(
         self, url: str, headers: dict[str, str], path: str, start: int, end: int | None
     ) -> tuple[int, bytes, str]:
-        attempt = 0
-        while True:
-            answer = self._get_once(url, headers, path, start, end)
-            if not pause_before_retry(answer[0], attempt):
-                return answer
-            attempt += 1
+        return until_settled(
+            lambda: self._get_once(url, headers, path, start, end), lambda answer: answer[0]
+        )
 
     def _get_once(
         self, url: str, headers: dict[str, str], path: str, start: int, end: int | None

@@ -196,19 +196,18 @@ def _patch(
 def upload_offset(link: TransferHTTP, pending: PendingUpload) -> int:
     """How many bytes of ``pending`` the server holds (tus HEAD)."""
     headers = link.headers(pending.transfer_token) | TUS_HEADERS
-    attempt = 0
-    while True:
+
+    def head() -> httpx.Response:
         link.count("HEAD")
         try:
-            resp = link.client.head(pending.url, headers=headers)
+            return link.client.head(pending.url, headers=headers)
         except httpx.HTTPError as exc:
             raise http.error_for_exception(exc, path=pending.dest, action="upload") from None
-        # Right after a PATCH broke off, the server may still be closing
-        # it and answers HEAD with 500 (seen once in ~1,200 runs of
-        # tests/test_transfers.py on Reva v3.0.1). HEAD changes nothing.
-        if not http.pause_before_retry(resp.status_code, attempt):
-            break
-        attempt += 1
+
+    # Right after a PATCH broke off, the server may still be closing it and
+    # answers HEAD with 500 (seen once in ~1,200 runs of
+    # tests/test_transfers.py on Reva v3.0.1). HEAD changes nothing.
+    resp = http.until_settled(head, lambda answer: answer.status_code)
     http.raise_for_status(resp, path=pending.dest, action="upload")
     return int(resp.headers.get("upload-offset", "0"))
 
