@@ -4,59 +4,55 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 
 import pytest
 
-from cs3widgets.client import BasicAuth, CS3Client
+from cs3widgets.client import CS3Client
 from cs3widgets.client.errors import TransferError
 from cs3widgets.client.http import RETRY_PAUSES, download_into, transfer_headers
-from cs3widgets.devserver import DEMO_USERS, RevadServer
-
-
-def _client(server: RevadServer, username: str) -> CS3Client:
-    u = DEMO_USERS[username]
-    return CS3Client(server.gateway, BasicAuth(u.username, u.password))
+from cs3widgets.devserver import RevadServer
 
 
 def test_reads_are_asked_again_while_the_peer_is_down(
-    ocm_sites: tuple[RevadServer, RevadServer], unique: str
+    ocm_sites: tuple[RevadServer, RevadServer], unique: str, login: Callable[..., CS3Client]
 ) -> None:
     sa, sb = ocm_sites
-    with _client(sa, "einstein") as einstein, _client(sb, "marie") as marie:
-        marie.ocm.accept_invite(einstein.ocm.generate_invite("for marie"), sa.site.domain)
-        remote = [u for u in einstein.ocm.remote_users() if u.mail == "marie@example.org"]
-        folder = f"{einstein.identity.home()}/{unique}"
-        einstein.files.mkdir(folder)
-        einstein.transfers.upload(b"across the mesh", f"{folder}/note.txt")
-        einstein.ocm.share(folder, remote[0], "Viewer")
-        received = next(r for r in marie.ocm.received() if r.name == unique)
-        accepted = marie.ocm.accept(received)
-        path = f"{marie.ocm.received_path(accepted.id)}/note.txt"
-        t = marie.transfers
-        gets = t.http_calls.get("GET", 0)
-        assert t.read_range(path, 0, 6) == b"across"  # the download target is now cached
-        # Reva v1.29 answers a range of an OCM file with 416, then the whole file.
-        per_read = t.http_calls["GET"] - gets
+    einstein, marie = login("einstein", server=sa), login("marie", server=sb)
+    marie.ocm.accept_invite(einstein.ocm.generate_invite("for marie"), sa.site.domain)
+    remote = [u for u in einstein.ocm.remote_users() if u.mail == "marie@example.org"]
+    folder = f"{einstein.identity.home()}/{unique}"
+    einstein.files.mkdir(folder)
+    einstein.transfers.upload(b"across the mesh", f"{folder}/note.txt")
+    einstein.ocm.share(folder, remote[0], "Viewer")
+    received = next(r for r in marie.ocm.received() if r.name == unique)
+    accepted = marie.ocm.accept(received)
+    path = f"{marie.ocm.received_path(accepted.id)}/note.txt"
+    t = marie.transfers
+    gets = t.http_calls.get("GET", 0)
+    assert t.read_range(path, 0, 6) == b"across"  # the download target is now cached
+    # Reva v1.29 answers a range of an OCM file with 416, then the whole file.
+    per_read = t.http_calls["GET"] - gets
 
-        sa.stop()
-        try:
-            gets = t.http_calls["GET"]
-            started = time.monotonic()
-            # Site B's data server answers 5xx for its unreachable peer: a
-            # GET changes nothing, so it is sent again after each pause.
-            with pytest.raises(TransferError, match=r"HTTP 5\d\d"):
-                t.read_range(path, 0, 15)
-            assert t.http_calls["GET"] - gets == 1 + len(RETRY_PAUSES)  # the first GET fails
-            assert time.monotonic() - started >= sum(RETRY_PAUSES)
-
-            # The same for a whole-file download (Transfers.download's stream).
-            target, sent, out = t.download_target(path), [], io.BytesIO()
-            headers = transfer_headers(marie.conn, target.transfer_token)
-            with pytest.raises(TransferError, match=r"HTTP 5\d\d"):
-                download_into(target.url, headers, out, path=path, count=lambda: sent.append(1))
-            assert len(sent) == 1 + len(RETRY_PAUSES) and out.getvalue() == b""
-        finally:
-            sa.start()
+    sa.stop()
+    try:
         gets = t.http_calls["GET"]
-        assert t.read_range(path, 0, 15) == b"across the mesh"
-        assert t.http_calls["GET"] - gets == per_read
+        started = time.monotonic()
+        # Site B's data server answers 5xx for its unreachable peer: a
+        # GET changes nothing, so it is sent again after each pause.
+        with pytest.raises(TransferError, match=r"HTTP 5\d\d"):
+            t.read_range(path, 0, 15)
+        assert t.http_calls["GET"] - gets == 1 + len(RETRY_PAUSES)  # the first GET fails
+        assert time.monotonic() - started >= sum(RETRY_PAUSES)
+
+        # The same for a whole-file download (Transfers.download's stream).
+        target, sent, out = t.download_target(path), [], io.BytesIO()
+        headers = transfer_headers(marie.conn, target.transfer_token)
+        with pytest.raises(TransferError, match=r"HTTP 5\d\d"):
+            download_into(target.url, headers, out, path=path, count=lambda: sent.append(1))
+        assert len(sent) == 1 + len(RETRY_PAUSES) and out.getvalue() == b""
+    finally:
+        sa.start()
+    gets = t.http_calls["GET"]
+    assert t.read_range(path, 0, 15) == b"across the mesh"
+    assert t.http_calls["GET"] - gets == per_read
