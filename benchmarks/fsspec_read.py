@@ -90,7 +90,8 @@ def run(client: CS3Client, csv_size: int, repeat: int, workdir: Path) -> int:
 
     # Every curl baseline is timed from its InitiateFileDownload on: curl
     # needs the URL that ours asks for too. (Until 2026-11-30 the code timed
-    # curl alone, against what this comment said; ~4 ms of a 50 ms GET.)
+    # curl alone, against what this comment said: 3.4 ms, median of 9
+    # initiations, of a 50 ms GET.)
     def curl_get() -> None:
         start = time.perf_counter()
         endpoint = curl_headers()
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     add_server_args(parser)
     # Each run takes 50-500 ms, and on the shared 2-core machine one run of
     # the same code varied by 1.5x: with 5 repeats, open().read() came out at
-    # 1.00-1.33x curl from run to run, with 15 at 1.03-1.12x.
+    # 1.00-1.33x curl from run to run, with 15 at 1.03-1.04x.
     parser.set_defaults(repeat=15)
     parser.add_argument("--csv-size", default=50, type=int, help="CSV size in MB (default 50)")
     args = parser.parse_args(argv)

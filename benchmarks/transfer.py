@@ -242,9 +242,6 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
             record("cs3client_down", cs3client(py, client, password, "download", dest, cout))
             cout.unlink()
 
-        def warm_wire(dest: str = dest) -> None:
-            t.download(dest, Discard())
-
         def ours_down_null(dest: str = dest) -> None:
             timed("ours_down_null", lambda: t.download(dest, Discard()))
 
@@ -267,7 +264,7 @@ def run(client: CS3Client, size: int, workdir: Path, chunk_size: int, repeat: in
         # of runs the order decided the median pair. An untimed download into
         # a sink before the pair takes that cost, and warm_pages before each
         # download to a file.
-        warm_wire(dest)
+        t.download(dest, Discard())
         for run_one in ordered(downs[:1], i):
             run_one()
             os.sync()
