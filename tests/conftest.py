@@ -74,6 +74,21 @@ def revad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def revad_upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
+    """A revad of the ``upstream`` profile: Reva's own drivers and managers, none of ours."""
+    site = SiteConfig(root=tmp_path_factory.mktemp("upstream"), profile="upstream")
+    with RevadServer(site) as server:
+        yield server
+
+
+@pytest.fixture()
+def profile(revad: RevadServer) -> str:
+    """The profile of the server the test runs on: "eos", or "upstream" in
+    modules that run on both (``from profiles import revad``)."""
+    return revad.site.profile
+
+
 @pytest.fixture()
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RevadServer]:
     """A revad for one test alone, which it may stop and start again."""

@@ -45,7 +45,7 @@ class CS3Client:
         self.links = PublicLinks(
             self.conn, public_base_url=config.public_link_base_url if config else None)
         self.ocm = OCM(self.conn)
-        self.transfers = Transfers(self.conn, self.files)
+        self.transfers = Transfers(self.conn, self.files, locks=self.locks)
 
     @classmethod
     def from_config(cls, config: CS3Config | None = None, **settings: object) -> CS3Client:

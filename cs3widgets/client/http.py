@@ -30,6 +30,7 @@ from .errors import (
     TransferError,
     Unauthenticated,
 )
+from .models import Lock
 
 #: Seconds. ``read`` is the longest silence tolerated while a body streams or
 #: while the server finishes writing a large chunk to its disk.
@@ -79,6 +80,19 @@ def transfer_headers(conn: Connection, transfer_token: str = "") -> dict[str, st
     if transfer_token:
         headers["X-Reva-Transfer"] = transfer_token
     return headers
+
+
+def lock_headers(lock: Lock | None) -> dict[str, str]:
+    """The headers that let a lock's holder write (none without a lock).
+
+    Reva's data server hands them to the storage driver as the upload's
+    ``lockid``/``lockholder`` metadata (``pkg/rhttp/datatx/manager/simple/simple.go``);
+    EOS's driver writes as the app the holder names, and EOS admits the
+    write to a locked file only from the lock's user and app.
+    """
+    if lock is None:
+        return {}
+    return {"X-Lock-Id": lock.lock_id, "X-Lock-Holder": lock.app_name}
 
 
 def until_settled(send: Callable[[], _Answer], status: Callable[[_Answer], int]) -> _Answer:

@@ -26,7 +26,14 @@ from collections.abc import Iterator
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
 from .connection import Connection
-from .errors import FailedPrecondition, InvalidName, Locked, ServerError, Unimplemented
+from .errors import (
+    FailedPrecondition,
+    InvalidName,
+    Locked,
+    NotFound,
+    ServerError,
+    Unimplemented,
+)
 from .files import Files
 from .lock_holders import locked_error
 from .metadata_locks import _CHOOSING as _CHOOSING
@@ -66,6 +73,20 @@ class Locks(NativeLockOps, MetadataLockOps):
     def native(self) -> bool | None:
         """Whether the server implements CS3 locks (None until first used)."""
         return self._native
+
+    def supported(self, path: str) -> bool | None:
+        """Whether the server has CS3 locks; asks once (one GetLock on ``path``).
+
+        None while unknown: ``path`` does not exist, so nothing was asked.
+        """
+        if self._native is None:
+            with contextlib.suppress(NotFound):
+                self.get_lock(path)
+        return self._native
+
+    def me(self) -> User:
+        """The user this client is logged in as (asked once)."""
+        return self._whoami()
 
     # -- public API -------------------------------------------------------
     def set_lock(
@@ -111,7 +132,14 @@ class Locks(NativeLockOps, MetadataLockOps):
         if self._native is None:
             self.get_lock(path)  # decides native vs metadata
         if self._native:
-            lock = self._native_lock(lock_id, expires_in, "cs3widgets")
+            # EOS renews a lock only for its holder, user and app: the app
+            # is the lock's own.
+            current = self._native_get(path)
+            if current is None:
+                raise FailedPrecondition("the lock expired or was released", path=path)
+            if current.lock_id != lock_id:
+                raise locked_error(current, path)
+            lock = self._native_lock(lock_id, expires_in, current.app_name)
             req = sp_pb.RefreshLockRequest(ref=self._lock_ref(path), lock=lock)
             self._call_lock("RefreshLock", req, path)
             return self._model(lock)
@@ -129,7 +157,14 @@ class Locks(NativeLockOps, MetadataLockOps):
         if self._native is None:
             self.get_lock(path)
         if self._native:
-            lock = self._native_lock(lock_id, 0, "")
+            # EOS releases a lock only for its holder, user and app: one
+            # GetLock gives the app (and spares a call when it is gone).
+            current = self._native_get(path)
+            if current is None:
+                return
+            if current.lock_id != lock_id:
+                raise locked_error(current, path)
+            lock = self._native_lock(lock_id, 0, current.app_name)
             req = sp_pb.UnlockRequest(ref=self._lock_ref(path), lock=lock)
             try:
                 self._call_lock("Unlock", req, path)

@@ -13,6 +13,8 @@ from .convert import _ref
 from .errors import (
     AlreadyExists,
     Conflict,
+    FailedPrecondition,
+    InvalidArgument,
     InvalidName,
     NotFound,
     ServerError,
@@ -110,7 +112,11 @@ class NamespaceOps(ReadOps):
         The server refuses to replace an existing ``dst`` (AlreadyExists), as
         EOS does. With ``overwrite`` the old ``dst`` then goes to the recycle
         bin, but only once ``src`` is known to exist, so a mistyped source
-        never costs the destination. ``lock_id`` is sent for a locked source.
+        never costs the destination.
+
+        EOS refuses to move a locked file, its holder included (a move comes
+        with no lock holder): the holder passes ``lock_id`` and the lock is
+        released first. A file locked by someone else raises :class:`Locked`.
         """
         src, dst = validate_target(src), validate_target(dst)
         if src == dst:
@@ -118,19 +124,18 @@ class NamespaceOps(ReadOps):
         if is_within(dst, src):
             raise InvalidName("cannot move a folder into itself", path=dst)
         req = sp_pb.MoveRequest(source=_ref(src), destination=_ref(dst), lock_id=lock_id or "")
-        if not overwrite and self.exists(dst):
-            # Kept only for servers that cannot decide: Reva's plain local
-            # drivers rename over an existing file. Our test server and EOS
-            # refuse the Move itself, which is what makes this safe.
-            raise AlreadyExists("the destination exists already", path=dst)
-        try:
-            self._conn.call("Move", req, path=src)
-        except AlreadyExists:
+        if self.exists(dst):
+            # Reva's plain local drivers rename over an existing file, and
+            # the old one is then gone (no version, no trash): the client
+            # checks. A file created at dst between this Stat and the Move
+            # is refused by EOS, replaced by a plain local driver.
             if not overwrite:
-                raise
+                raise AlreadyExists("the destination exists already", path=dst)
             self.stat(src)  # NotFound here leaves dst untouched
-            self.delete(dst, lock_id=lock_id)
-            self._conn.call("Move", req, path=src)
+            self.delete(dst)  # to the recycle bin
+        if lock_id:
+            self._release(src, lock_id)
+        self._refused_if_locked("Move", req, src)
         return self.stat(dst)
 
     def rename(
@@ -144,8 +149,39 @@ class NamespaceOps(ReadOps):
     def delete(self, path: str, lock_id: str | None = None) -> None:
         """Delete a file or folder (it goes to the recycle bin where there is one).
 
-        A locked file (or a folder holding one) needs the holder's ``lock_id``.
+        A file locked by someone else raises :class:`Locked`. EOS refuses the
+        holder too (a delete comes with no lock holder): the holder passes
+        ``lock_id`` and the lock is released first.
         """
         path = validate_target(path)
         req = sp_pb.DeleteRequest(ref=_ref(path), lock_id=lock_id or "")
-        self._conn.call("Delete", req, path=path)
+        if lock_id:
+            self._release(path, lock_id)
+        self._refused_if_locked("Delete", req, path)
+
+    def _release(self, path: str, lock_id: str) -> None:
+        from .locks import Locks
+
+        Locks(self._conn, self).unlock(path, lock_id)  # type: ignore[arg-type]
+
+    def _refused_if_locked(self, method: str, req: object, path: str) -> None:
+        """Call ``method``; a refusal that a lock explains becomes :class:`Locked`.
+
+        Upstream's storage provider reports a lock refusal of Delete and Move
+        as INTERNAL (it maps only NotFound and PermissionDenied), whatever
+        the EOS client made of it ("file is locked", "lock mismatch"): one
+        GetLock tells whether a lock is the reason, and names its holder.
+        """
+        try:
+            self._conn.call(method, req, path=path)
+        except (ServerError, InvalidArgument, FailedPrecondition) as exc:
+            from .upload_intent import lock_on
+
+            self.stat(path)  # a missing file: NotFound says it plainly
+
+            lock = lock_on(self._conn, self, path)  # type: ignore[arg-type]
+            if lock is None:
+                raise
+            from .lock_holders import locked_error
+
+            raise locked_error(lock, path) from exc

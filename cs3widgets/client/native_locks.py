@@ -67,8 +67,9 @@ class NativeLockOps(LockHolders):
         return self._model(lock)
 
     def _native_get(self, path: str) -> Lock | None:
+        # A missing file raises NotFound here, which says nothing of locks.
+        req = sp_pb.GetLockRequest(ref=self._lock_ref(path))
         try:
-            req = sp_pb.GetLockRequest(ref=self._lock_ref(path))
             res = self._conn.call("GetLock", req, path=path)
         except NotFound:
             # Servers with locks answer NOT_FOUND for "no lock"; the file itself

@@ -13,6 +13,7 @@ import httpx
 
 from . import http
 from .errors import CS3Error, TransferError
+from .models import Lock
 from .transfer_http import Progress, TransferHTTP
 from .upload_intent import refused
 from .upload_source import Window
@@ -28,8 +29,13 @@ def put(
     overwrite: bool = True,
     *,
     chunk_size: int,
+    lock: Lock | None = None,
 ) -> None:
-    """PUT ``source`` to ``url`` in blocks of ``chunk_size``, for ``dest``."""
+    """PUT ``source`` to ``url`` in blocks of ``chunk_size``, for ``dest``.
+
+    Under ``lock`` the request names it (``X-Lock-Id``, ``X-Lock-Holder``),
+    which is how the lock's holder is admitted by EOS.
+    """
     size = source.size
 
     def body() -> Iterator[bytes | memoryview]:
@@ -42,7 +48,7 @@ def put(
 
     # An explicit Content-Length (no chunked encoding), so the server sees
     # exactly where the body must end.
-    headers = link.headers(transfer_token) | {
+    headers = link.headers(transfer_token) | http.lock_headers(lock) | {
         "Content-Length": str(size),
         "Upload-Length": str(size),
     }
@@ -59,7 +65,7 @@ def put(
         raise TransferError(
             f"upload failed: {type(exc).__name__}: {exc}", path=dest
         ) from exc
-    if status == 409:  # the commit was refused (see upload_intent.refused)
+    if status == 409:  # refused: the file is locked (see upload_intent.refused)
         raise refused(status, dest, overwrite)
     if status >= 300:
         raise http.error_for_status(status, path=dest, action="upload")

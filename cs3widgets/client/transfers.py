@@ -52,7 +52,7 @@ from .download_targets import (
     DownloadTargets,
 )
 from .errors import Locked, NotFound, PermissionDenied, TransferError, Unauthenticated
-from .models import Entry
+from .models import Entry, Lock
 from .paths import validate_path, validate_target
 from .simple_put import put
 from .transfer_http import Progress, TransferHTTP
@@ -60,9 +60,11 @@ from .transfer_streams import HTTPReader, ResponseStream, UploadWriter
 from .tus import TUS_HEADERS, TUS_RETRIES, TUS_RETRY_DELAY, PendingUpload, UploadInterrupted
 from .upload_intent import initiate_upload, who_locked
 from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
+from .write_guard import GUARD_APP, WriteGuard
 
 if TYPE_CHECKING:
     from .files import Files
+    from .locks import Locks
 
 Destination = str | os.PathLike | BinaryIO | IO[bytes]
 
@@ -79,13 +81,20 @@ class Transfers:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         use_tus: bool = True,
         http_client: httpx.Client | None = None,
+        locks: Locks | None = None,
     ) -> None:
         if files is None:
             from .files import Files
 
             files = Files(conn)
+        if locks is None:
+            from .locks import Locks
+
+            locks = Locks(conn, files)
         self.conn = conn
         self.files = files
+        self.locks = locks
+        self._guard = WriteGuard(files, locks)
         self.chunk_size = chunk_size
         #: Set to False to force the simple-PUT path even where tus is offered.
         self.use_tus = use_tus
@@ -177,17 +186,29 @@ class Transfers:
         if_match: str | None = None,
         overwrite: bool = True,
         resumable: bool = False,
+        lock: Lock | None = None,
         lock_id: str | None = None,
     ) -> Entry:
         """Upload ``src`` (bytes, a local path or a readable binary file) to ``dest``.
 
-        ``progress(done, total)`` is called after every chunk. The server
-        decides, atomically when the upload commits: with ``if_match`` the
-        upload is refused (:class:`Conflict`) if the file's etag is no longer
-        that value; with ``overwrite=False`` an existing file is refused
-        (:class:`AlreadyExists`); a folder is never replaced; a file locked by
-        someone else is refused (:class:`Locked`) unless ``lock_id`` is the
-        lock's id.
+        ``progress(done, total)`` is called after every chunk. With
+        ``if_match`` the upload is refused (:class:`Conflict`) if the file's
+        etag is no longer that value; with ``overwrite=False`` an existing file
+        is refused (:class:`AlreadyExists`); a folder is never replaced. A
+        file locked by someone else is refused (:class:`Locked`): the server
+        decides that, and admits the write of the lock's holder, which sends
+        ``lock`` (a :class:`Lock` from ``client.locks.set_lock``) as
+        ``X-Lock-Id``/``X-Lock-Holder``. ``lock_id`` alone names a lock taken
+        with the default app name.
+
+        How the precondition is made safe depends on the server
+        (:mod:`.write_guard`): where it has CS3 locks, the file is locked
+        while it is compared and written, so no other writer can come in
+        between. Without CS3 locks the client checks first; a writer that
+        lands between that check and the commit (one ``InitiateFileUpload``
+        plus the transfer of the body) is detected afterwards, their version
+        is put back and ours is kept as a conflicted copy (:class:`Conflict`
+        says where).
 
         On failure nothing appears at ``dest`` and a file it overwrote keeps
         its old content. The server's partial data is deleted, unless
@@ -195,9 +216,21 @@ class Transfers:
         ``pending`` can be passed to :meth:`resume` (or :meth:`abort`).
         """
         dest = validate_target(dest)
+        if lock is None and lock_id:
+            lock = Lock(lock_id=lock_id, holder="", app_name=GUARD_APP)
         with open_source(src) as source:
-            return self._upload(
-                source, dest, progress, if_match, overwrite, resumable, lock_id
+
+            def write(held: Lock | None) -> Entry:
+                return self._upload(
+                    source, dest, progress, if_match, overwrite, resumable, held
+                )
+
+            def keep_ours(path: str) -> Entry:
+                source.seek(0)
+                return self._upload(source, path, None, None, False, False, None)
+
+            return self._guard.run(
+                dest, write, keep_ours, if_match=if_match, overwrite=overwrite, lock=lock
             )
 
     def _upload(
@@ -208,20 +241,44 @@ class Transfers:
         if_match: str | None,
         overwrite: bool,
         resumable: bool,
-        lock_id: str | None = None,
+        lock: Lock | None = None,
     ) -> Entry:
+        source.seek(0)
         try:
+            # if_match, if_not_exist and lock_id are sent as the CS3 API
+            # defines them; upstream Reva drops them before the storage, so a
+            # site that honours them is a bonus (the guard does not rely on it).
             protocols = self._initiate_upload(
-                dest, source.size, if_match=if_match, overwrite=overwrite, lock_id=lock_id
+                dest, source.size, if_match=if_match, overwrite=overwrite,
+                lock_id=lock.lock_id if lock else None,
             )
         except Locked as exc:
             raise who_locked(self.conn, self.files, dest, exc) from None
+        try:
+            return self._send(
+                source, dest, progress, if_match, overwrite, resumable, lock, protocols
+            )
+        except Locked as exc:
+            raise who_locked(self.conn, self.files, dest, exc) from None
+
+    def _send(
+        self,
+        source: Window,
+        dest: str,
+        progress: Progress | None,
+        if_match: str | None,
+        overwrite: bool,
+        resumable: bool,
+        lock: Lock | None,
+        protocols: dict[str, Any],
+    ) -> Entry:
         offer = protocols.get("tus") if self.use_tus else None
         # A zero-length tus upload never completes (tusd finishes an upload
         # only inside a PATCH that reaches its size), so it goes as a PUT.
         if offer is not None and source.size > 0:
             pending = PendingUpload(
-                dest, source.size, offer.upload_endpoint, offer.token, if_match, 0, overwrite
+                dest, source.size, offer.upload_endpoint, offer.token, if_match, 0, overwrite,
+                lock,
             )
             tus.run_upload(
                 self._link, pending, source, progress, resumable,
@@ -233,7 +290,7 @@ class Transfers:
             raise TransferError("the server offered no usable upload protocol", path=dest)
         put(
             self._link, simple.upload_endpoint, simple.token, source, dest, progress, overwrite,
-            chunk_size=self.chunk_size,
+            chunk_size=self.chunk_size, lock=lock,
         )
         return self.files.stat(dest)
 

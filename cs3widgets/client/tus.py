@@ -19,6 +19,7 @@ import httpx
 
 from . import http
 from .errors import AlreadyExists, Conflict, CS3Error, Locked, TransferError, Unauthenticated
+from .models import Lock
 from .transfer_http import Progress, TransferHTTP
 from .upload_intent import refused
 from .upload_source import Window
@@ -46,6 +47,8 @@ class PendingUpload:
     offset: int = 0
     #: False when the upload was asked not to replace an existing file.
     overwrite: bool = True
+    #: The lock the upload writes under (its headers go on every PATCH).
+    lock: Lock | None = field(default=None, repr=False)
 
 
 class UploadInterrupted(TransferError):
@@ -174,7 +177,9 @@ def _patch(
             if progress is not None and done < stop:
                 progress(done, size)
 
-    headers = link.headers(pending.transfer_token) | TUS_HEADERS | {
+    headers = link.headers(pending.transfer_token) | TUS_HEADERS | http.lock_headers(
+        pending.lock
+    ) | {
         "Upload-Offset": str(offset),
         "Content-Type": "application/offset+octet-stream",
         "Content-Length": str(length),

@@ -15,6 +15,7 @@ from cs3.types.v1beta1 import types_pb2 as types_pb
 
 from .connection import Connection
 from .errors import AlreadyExists, Conflict, CS3Error, Locked
+from .models import Lock
 
 if TYPE_CHECKING:
     from .files import Files
@@ -55,29 +56,37 @@ def initiate_upload(
     return {p.protocol: p for p in res.protocols}
 
 
-def who_locked(conn: Connection, files: Files, dest: str, exc: Locked) -> Locked:
-    """The refusal with the holder and expiry, for a clear message."""
-    from .locks import Locks, locked_error
+def lock_on(conn: Connection, files: Files, path: str) -> Lock | None:
+    """The lock on ``path`` (one GetLock), or None when unlocked or unknown."""
+    from .locks import Locks
 
     try:
-        lock = Locks(conn, files).get_lock(dest)
+        return Locks(conn, files).get_lock(path)
     except CS3Error:
-        return exc
+        return None
+
+
+def who_locked(conn: Connection, files: Files, dest: str, exc: Locked) -> Locked:
+    """The refusal with the holder and expiry, for a clear message."""
+    from .locks import locked_error
+
+    lock = lock_on(conn, files, dest)
     return exc if lock is None else locked_error(lock, dest)
 
 
 def refused(status: int, dest: str, overwrite: bool) -> CS3Error:
-    """The error for a commit the server refused, by what the upload asked.
+    """The error for a write the data server refused.
 
-    The data server answers a refused commit with one HTTP status (simple
-    PUT: 409 for every reason; tus: 423 locked, 412 otherwise), so the
-    caller's own intent says which precondition it was. The gRPC call that
-    started the upload already reported each reason precisely; this is the
-    case of a writer that came in between.
+    Reva's simple data server answers 409 for the driver's ``Conflict``
+    (``pkg/rhttp/datatx/manager/simple/simple.go``), which is how EOS's
+    driver refuses a write to a file locked by another user or app; CERN's
+    ``cs3client`` reads 409 the same way. tus servers answer 423 for a lock.
+    The caller then asks GetLock once, to name the holder
+    (:func:`who_locked`). A 412 is a precondition a server decided itself.
     """
     err: CS3Error
-    if status == 423:
-        err = Locked("the file was locked by someone else during the upload", path=dest)
+    if status in (409, 423):
+        err = Locked("the file is locked by someone else", path=dest)
     elif not overwrite:
         err = AlreadyExists("the destination was created during the upload", path=dest)
     else:
@@ -86,4 +95,4 @@ def refused(status: int, dest: str, overwrite: bool) -> CS3Error:
     return err
 
 
-__all__ = ["initiate_upload", "refused", "who_locked"]
+__all__ = ["initiate_upload", "lock_on", "refused", "who_locked"]

@@ -59,6 +59,12 @@ class EditLocks:
             held = self._held.get(path)
         return held.lock.lock_id if held else None
 
+    def held(self, path: str) -> Lock | None:
+        """Our lock on ``path``, or None when we hold no lock there."""
+        with self._mutex:
+            entry = self._held.get(path)
+        return entry.lock if entry else None
+
     def held_paths(self) -> list[str]:
         """Paths we hold locks on."""
         with self._mutex:

@@ -14,7 +14,6 @@ uploads spooled, folders made).
 from __future__ import annotations
 
 import functools
-import inspect
 import threading
 from collections.abc import Callable
 from typing import IO, Any
@@ -34,11 +33,6 @@ from .manager_parts import ManagerParts
 
 
 @functools.cache
-def takes_lock_id(fn: Callable[..., Any]) -> bool:
-    """Whether a service-layer write accepts ``lock_id=`` (newer clients do)."""
-    return "lock_id" in inspect.signature(fn).parameters
-
-
 class SafeWriter:
     """Uploads for one contents manager, with the etags its users edit."""
 
@@ -77,9 +71,11 @@ class SafeWriter:
             kwargs["overwrite"] = False
         elif etag is not None:
             kwargs["if_match"] = etag
-        lock_id = self._locks.lock_id(cs3)
-        if lock_id and takes_lock_id(type(self._client.transfers).upload):
-            kwargs["lock_id"] = lock_id
+        held = self._locks.held(cs3)
+        if held is not None:
+            # EOS admits the holder's write by its user and app, named by
+            # the X-Lock-Holder header the upload sends for ``lock``.
+            kwargs["lock"] = held
         try:
             entry = self._client.transfers.upload(data, cs3, **kwargs)
         except AlreadyExists:
@@ -200,4 +196,4 @@ class Saving(ManagerParts):
         return m.base_model(entry, path, kind=kind)
 
 
-__all__ = ["SafeWriter", "Saving", "takes_lock_id"]
+__all__ = ["SafeWriter", "Saving"]

@@ -11,6 +11,16 @@ from pathlib import Path
 from .ocm_toml import render_ocm
 from .site_config import SiteConfig
 
+#: The ``upstream`` profile: Reva's own driver for each of ours (longest
+#: names first, since one is a prefix of another).
+UPSTREAM_DRIVERS = {
+    "cs3w-localhome": "localhome",
+    "cs3w-local": "local",
+    "cs3w-json-links": "json",
+    "cs3w-json": "json",
+}
+PROFILES = ("eos", "upstream")
+
 HOME_MOUNT_ID = "123e4567-e89b-12d3-a456-426655440000"
 PUBLIC_MOUNT_ID = "7993447f-687f-490d-875c-ac95e89a62a4"
 
@@ -255,6 +265,11 @@ transfer_shared_secret = "{site.transfer_secret}"
 """
     if site.ocm:
         text += render_ocm(site, providers)
+    if site.profile not in PROFILES:
+        raise ValueError(f"unknown server profile {site.profile!r}; one of {PROFILES}")
+    if site.profile == "upstream":
+        for ours, reva in UPSTREAM_DRIVERS.items():
+            text = text.replace(f'"{ours}"', f'"{reva}"').replace(f".{ours}]", f".{reva}]")
     return text
 
 

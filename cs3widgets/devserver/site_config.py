@@ -61,6 +61,10 @@ class SiteConfig:
     oidc_issuer: str | None = None
     # "warn": at "info" Reva logs OCM share secrets (ocmreceived driver).
     log_level: str = "warn"
+    #: "eos": our drivers, which enforce what EOS and CERNBox's managers
+    #: enforce (tools/revad/FIDELITY.md). "upstream": Reva's own drivers and
+    #: managers in their place, none of ours (no CS3 locks, tus offered).
+    profile: str = "eos"
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
