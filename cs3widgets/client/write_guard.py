@@ -115,26 +115,28 @@ class WriteGuard:
             if not conditional:
                 return write(None)
             return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
-        if native and not conditional:
-            return write(None)  # the server refuses it if someone holds a lock
-        if not native:
+        if not conditional:
             # Reva's plain local drivers archive a folder as a "version" of a
-            # file uploaded over it, and honour no lock: both checked here.
-            there = check(self._files, dest, None, True)
-            foreign = self._locks.get_lock(dest) if there is not None else None
-            if foreign is not None:
-                from .lock_holders import locked_error
+            # file uploaded over it, and honour no lock: both are checked
+            # here (the metadata lock is advisory).
+            if not native and check(self._files, dest, None, True) is not None:
+                foreign = self._locks.get_lock(dest)
+                if foreign is not None:
+                    from .lock_holders import locked_error
 
-                raise locked_error(foreign, dest)
-            if not conditional:
-                return write(None)
-            return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
+                    raise locked_error(foreign, dest)
+            return write(None)  # a server with locks refuses it if someone holds one
         try:
+            # A CS3 lock, or where the server has none the metadata lock,
+            # which keeps our own clients out of each other's way.
             held = self._locks.set_lock(dest, expires_in=GUARD_TTL, app_name=GUARD_APP)
         except NotFound:
             # Nothing to lock: the file does not exist (now).
             return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
         try:
+            if not native:
+                # Other writers (the web, other tools) ignore a metadata lock.
+                return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
             check(self._files, dest, if_match, overwrite)
             return write(held)
         finally:
@@ -153,8 +155,8 @@ class WriteGuard:
         # listing either fails our check or shows up as one more version.
         try:
             known = {v.key for v in self._files.versions(dest)}
-        except NotFound:
-            known = set()
+        except CS3Error:
+            known = set()  # nothing there, or a folder: the check says which
         before = check(self._files, dest, if_match, overwrite)
         entry = write(None)
         archived = [v for v in self._files.versions(dest) if v.key not in known]
