@@ -4,9 +4,13 @@ A hypothesis ``RuleBasedStateMachine`` drives two clients of the same user
 against the real server with uploads, overwrites with and without the etag,
 mkdir, move, rename, delete, restore, lock and unlock. A model holds the
 expected tree (path -> content, folders); after every step the server's
-tree must equal it. Whatever the server refuses must change nothing, and
-whatever it accepts must be exactly what the model predicts: so no byte that
-was not deliberately deleted is ever lost. Bounded in examples, steps and
+tree must equal it. Whatever is refused must change nothing, and whatever
+is accepted must be exactly what the model predicts: so no byte that was
+not deliberately deleted is ever lost. The model counts the writes of each
+file and remembers which count each client last read, so a save with a
+stale etag that is accepted fails the test. Runs on both server profiles
+(tests/profiles.py): on ``eos`` the server refuses what EOS refuses, on
+``upstream`` the client protects the user. Bounded in examples, steps and
 time; hypothesis prints the failing sequence and its seed.
 """
 
@@ -26,9 +30,11 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from profiles import revad  # noqa: F401  (both profiles)
 
 from cs3widgets.client import AlreadyExists, BasicAuth, CS3Client, NotFound
 from cs3widgets.client.errors import Conflict, CS3Error, Locked
+from cs3widgets.client.models import Lock
 from cs3widgets.devserver import DEMO_USERS
 
 NAMES = st.sampled_from(["a", "b", "c", "d"])
@@ -57,7 +63,9 @@ class TwoClients(RuleBasedStateMachine):
         self.files: dict[str, bytes] = {}
         self.dirs: set[str] = {""}
         self.etags: dict[tuple[int, str], str] = {}  # what each client last read
-        self.locks: dict[str, tuple[int, str]] = {}  # path -> (client, lock id)
+        self.writes: dict[str, int] = {}  # path -> how many writes it has had
+        self.seen: dict[tuple[int, str], int] = {}  # the write count each client read
+        self.locks: dict[str, tuple[int, Lock]] = {}  # path -> (client, lock)
         self.trash: list[tuple[str, bytes]] = []  # deleted files (restorable)
 
     def teardown(self) -> None:
@@ -67,9 +75,17 @@ class TwoClients(RuleBasedStateMachine):
     def abs(self, rel: str) -> str:
         return f"{self.root}/{rel}" if rel else self.root
 
-    def lock_id(self, who: int, rel: str) -> str | None:
+    def held_lock(self, who: int, rel: str) -> Lock | None:
         held = self.locks.get(rel)
         return held[1] if held and held[0] == who else None
+
+    def lock_id(self, who: int, rel: str) -> str | None:
+        held = self.held_lock(who, rel)
+        return held.lock_id if held else None
+
+    def wrote(self, rel: str, body: bytes) -> None:
+        self.files[rel] = body
+        self.writes[rel] = self.writes.get(rel, 0) + 1
 
     def locked_for(self, who: int, rel: str) -> bool:
         held = self.locks.get(rel)
@@ -82,6 +98,9 @@ class TwoClients(RuleBasedStateMachine):
         c = self.clients[who]
         try:
             c.transfers.upload(body, self.abs(rel), overwrite=False)
+        except Locked:
+            assert rel in self.locks  # the lock refuses it before the check
+            return
         except AlreadyExists:
             assert rel in self.files or rel in self.dirs
             return
@@ -89,7 +108,7 @@ class TwoClients(RuleBasedStateMachine):
             assert d not in self.dirs
             return
         assert rel not in self.files and rel not in self.dirs and d in self.dirs
-        self.files[rel] = body
+        self.wrote(rel, body)
 
     @rule(who=CLIENTS, name=NAMES, body=BODIES)
     def read(self, who: int, name: str, body: bytes) -> None:
@@ -97,6 +116,7 @@ class TwoClients(RuleBasedStateMachine):
         if rel in self.files:
             entry = self.clients[who].files.stat(self.abs(rel))
             self.etags[(who, rel)] = entry.etag
+            self.seen[(who, rel)] = self.writes[rel]
 
     @rule(who=CLIENTS, name=NAMES, body=BODIES)
     def save_with_etag(self, who: int, name: str, body: bytes) -> None:
@@ -105,24 +125,28 @@ class TwoClients(RuleBasedStateMachine):
         if etag is None:
             return
         c = self.clients[who]
+        stale = rel not in self.files or self.seen.get((who, rel)) != self.writes.get(rel)
         try:
             entry = c.transfers.upload(
-                body, self.abs(rel), if_match=etag, lock_id=self.lock_id(who, rel)
+                body, self.abs(rel), if_match=etag, lock=self.held_lock(who, rel)
             )
         except Conflict:
+            assert stale, "a save with the current etag was refused"
             return  # changed since it was read: refused, nothing changed
         except (Locked, AlreadyExists):
             assert self.locked_for(who, rel) or rel in self.dirs
             return
+        assert not stale, "a save with a stale etag was accepted"
         assert not self.locked_for(who, rel)
-        self.files[rel] = body
+        self.wrote(rel, body)
         self.etags[(who, rel)] = entry.etag
+        self.seen[(who, rel)] = self.writes[rel]
 
     @rule(who=CLIENTS, name=NAMES, body=BODIES)
     def overwrite(self, who: int, name: str, body: bytes) -> None:
         rel = name
         try:
-            self.clients[who].transfers.upload(body, self.abs(rel), lock_id=self.lock_id(who, rel))
+            self.clients[who].transfers.upload(body, self.abs(rel), lock=self.held_lock(who, rel))
         except Locked:
             assert self.locked_for(who, rel)
             return
@@ -130,7 +154,7 @@ class TwoClients(RuleBasedStateMachine):
             assert rel in self.dirs  # never replaces a folder
             return
         assert not self.locked_for(who, rel) and rel not in self.dirs
-        self.files[rel] = body
+        self.wrote(rel, body)
 
     @rule(who=CLIENTS, rel=FOLDERS)
     def mkdir(self, who: int, rel: str) -> None:
@@ -157,10 +181,7 @@ class TwoClients(RuleBasedStateMachine):
             assert dst in self.files and not overwrite
             return
         except Locked:
-            dst_lock = self.locks.get(dst)
-            assert self.locked_for(who, src) or (
-                dst_lock is not None and dst_lock[1] != self.lock_id(who, src)
-            )
+            assert self.locked_for(who, src) or (overwrite and dst in self.locks)
             return
         assert src in self.files and not self.locked_for(who, src)
         if dst in self.files:
@@ -168,8 +189,10 @@ class TwoClients(RuleBasedStateMachine):
             self.trash.append((dst, self.files.pop(dst)))
             self.locks.pop(dst, None)
         self.files[dst] = self.files.pop(src)
-        if src in self.locks:
-            self.locks[dst] = self.locks.pop(src)
+        self.writes[dst] = self.writes.get(dst, 0) + 1
+        # The holder released its lock for the move (EOS refuses to move a
+        # locked file, its holder included).
+        self.locks.pop(src, None)
 
     @rule(who=CLIENTS, name=NAMES)
     def delete(self, who: int, name: str) -> None:
@@ -205,7 +228,7 @@ class TwoClients(RuleBasedStateMachine):
         restored = c.transfers.read_bytes(self.abs(rel))
         assert (rel, restored) in self.trash
         self.trash.remove((rel, restored))
-        self.files[rel] = restored
+        self.wrote(rel, restored)
 
     @rule(who=CLIENTS, name=NAMES)
     def lock(self, who: int, name: str) -> None:
@@ -217,13 +240,13 @@ class TwoClients(RuleBasedStateMachine):
             assert name in self.locks
             return
         assert name not in self.locks
-        self.locks[name] = (who, lk.lock_id)
+        self.locks[name] = (who, lk)
 
     @rule(name=NAMES)
     def unlock(self, name: str) -> None:
         held = self.locks.pop(name, None)
         if held is not None:
-            self.clients[held[0]].locks.unlock(self.abs(name), held[1])
+            self.clients[held[0]].locks.unlock(self.abs(name), held[1].lock_id)
 
     # -- invariant ------------------------------------------------------------
     @invariant()
@@ -244,7 +267,7 @@ class TwoClients(RuleBasedStateMachine):
         assert seen_files == self.files
 
 
-def test_no_byte_is_ever_lost(revad) -> None:
+def test_no_byte_is_ever_lost(revad) -> None:  # noqa: F811
     TwoClients.server = revad
     chosen = int(os.environ.get("CS3W_STATE_SEED", random.randrange(2**32)))
     started = time.monotonic()

@@ -84,6 +84,14 @@ class Locks(NativeLockOps, MetadataLockOps):
                 self.get_lock(path)
         return self._native
 
+    def refuse_if_advisory_locked(self, path: str, lock_id: str | None = None) -> None:
+        """On a server without CS3 locks, raise :class:`Locked` if someone else
+        holds the metadata lock on ``path``. A server with locks decides itself."""
+        if self.supported(path) is False:
+            lock = self.get_lock(path)
+            if lock is not None and lock.lock_id != lock_id:
+                raise locked_error(lock, path)
+
     def me(self) -> User:
         """The user this client is logged in as (asked once)."""
         return self._whoami()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import httpx
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
@@ -28,6 +29,11 @@ from .reading import ReadOps
 
 class NamespaceOps(ReadOps):
     """Create, move and delete files and folders; part of :class:`~.files.Files`."""
+
+    #: Set by :class:`~cs3widgets.client.CS3Client`: ``(path, lock_id)``
+    #: raises :class:`Locked` for someone else's metadata lock where the
+    #: server has no CS3 locks (:meth:`Locks.refuse_if_advisory_locked`).
+    lock_guard: Callable[[str, str | None], None] | None = None
 
     # None = not known yet; False once the server answered that TouchFile
     # is not implemented (Reva's local drivers), so we stop asking.
@@ -133,6 +139,7 @@ class NamespaceOps(ReadOps):
                 raise AlreadyExists("the destination exists already", path=dst)
             self.stat(src)  # NotFound here leaves dst untouched
             self.delete(dst)  # to the recycle bin
+        self._advisory(src, lock_id)
         if lock_id:
             self._release(src, lock_id)
         self._refused_if_locked("Move", req, src)
@@ -155,9 +162,15 @@ class NamespaceOps(ReadOps):
         """
         path = validate_target(path)
         req = sp_pb.DeleteRequest(ref=_ref(path), lock_id=lock_id or "")
+        self._advisory(path, lock_id)
         if lock_id:
             self._release(path, lock_id)
         self._refused_if_locked("Delete", req, path)
+
+    def _advisory(self, path: str, lock_id: str | None) -> None:
+        """Where the server has no CS3 locks, honour the metadata lock here."""
+        if self.lock_guard is not None:
+            self.lock_guard(path, lock_id)
 
     def _release(self, path: str, lock_id: str) -> None:
         from .locks import Locks

@@ -53,7 +53,7 @@ from .download_targets import (
 )
 from .errors import Locked, NotFound, PermissionDenied, TransferError, Unauthenticated
 from .models import Entry, Lock
-from .paths import validate_path, validate_target
+from .paths import parent, validate_path, validate_target
 from .simple_put import put
 from .transfer_http import Progress, TransferHTTP
 from .transfer_streams import HTTPReader, ResponseStream, UploadWriter
@@ -260,6 +260,12 @@ class Transfers:
             )
         except Locked as exc:
             raise who_locked(self.conn, self.files, dest, exc) from None
+        except TransferError:
+            # Reva's plain local drivers accept an upload into a missing
+            # folder and fail only at the commit (HTTP 500): say why.
+            if not self.files.exists(parent(dest)):
+                raise NotFound("the folder does not exist", path=parent(dest)) from None
+            raise
 
     def _send(
         self,

@@ -193,12 +193,11 @@ home_provider = "/home"
 "/public" = {{ address = "{ip}:{p.storage_public}" }}
 "{PUBLIC_MOUNT_ID}" = {{ address = "{ip}:{p.storage_public}" }}
 {ocm_rules}
-# cs3w-localhome and cs3w-local (tools/revad/enforcingfs) decide upload
-# preconditions (if_match, if_not_exist), CS3 locks and lock ids, and never
-# let an upload or a move replace what is there, as EOS does; the
-# cs3w-intent interceptor hands them the request fields Reva drops.
-[grpc.interceptors.cs3w-intent]
-
+# cs3w-localhome and cs3w-local (tools/revad/enforcingfs) answer as CERNBox's
+# EOS storage does: simple uploads only, EOS's lock rules (user + app of the
+# X-Lock-Holder), GetLock NotFound without a lock, folder sizes as tree
+# sizes, renames as EOS renames. Reva itself is unmodified: no interceptor.
+# Every behaviour and its source: tools/revad/FIDELITY.md.
 [[grpc.services.storageprovider]]
 address = "{ip}:{p.storage_home}"
 driver = "cs3w-localhome"
