@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks our Go code (drivers, interceptor, main.go) on both Reva lines:
+# Checks our Go code (drivers, managers, main.go) on both Reva lines:
 # gofmt and vet on the hand-written v1.29 sources, then `go test` on them and
 # on the v3 sources generated from them exactly as scripts/build-revad.sh
 # generates them. Usage: check-go.sh [v1.29] [v3]   (default: both)

@@ -1,7 +1,8 @@
 // Package enforcingfs registers the storage drivers "cs3w-local" (Reva's
 // "local" driver with share grants enforced) and "cs3w-localhome" (Reva's
-// "localhome"), both with the write safety of guard.go, and the gRPC
-// interceptor "cs3w-intent" that lets them see what a request asks for.
+// "localhome"), both answering uploads, moves, locks and folder sizes as
+// CERNBox's EOS storage does (guard.go, locks.go). FIDELITY.md lists every
+// behaviour with its source in EOS or Reva.
 //
 // Reva v1.29's local drivers record grants but never consult them: every
 // user who is not the owner gets every permission
@@ -80,18 +81,22 @@ func New(ctx context.Context, m map[string]interface{}) (storage.FS, error) {
 		inner.Shutdown(ctx)
 		return nil, err
 	}
-	return &enforcingFS{inner: newGuard(inner, false), grants: grants}, nil
+	g := newGuard(inner, false, c.Root)
+	return &enforcingFS{inner: g, guard: g, grants: grants}, nil
 }
 
 type enforcingFS struct {
-	inner  storage.FS
+	inner storage.FS
+	// guard is inner, typed; guard.FS is the local driver itself, for
+	// lookups that need no folder sizes or locks.
+	guard  *guardFS
 	grants *grantStore
 }
 
 // caller returns the user in ctx. Without one nothing is allowed: the data
 // provider serves /tus without authentication (internal/http/services/
-// dataprovider/dataprovider.go, Unprotected), and that handler's GET reads
-// any file by path.
+// dataprovider/dataprovider.go, Unprotected); our drivers offer no tus, but
+// nothing here may depend on that.
 func caller(ctx context.Context) (*userpb.User, error) {
 	u, ok := appctx.ContextGetUser(ctx)
 	if !ok || u.GetId() == nil {
@@ -181,7 +186,7 @@ func (f *enforcingFS) checkWrite(ctx context.Context, u *userpb.User, p string) 
 	if isOwner(u, p) {
 		return nil
 	}
-	if _, err := f.inner.GetMD(ctx, &provider.Reference{Path: p}, nil); err != nil {
+	if _, err := f.guard.FS.GetMD(ctx, &provider.Reference{Path: p}, nil); err != nil {
 		if _, missing := err.(errtypes.IsNotFound); !missing {
 			return err
 		}
@@ -295,7 +300,7 @@ func (f *enforcingFS) Delete(ctx context.Context, ref *provider.Reference) error
 }
 
 func (f *enforcingFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) error {
-	u, _, _, err := f.access(ctx, oldRef, needMove)
+	u, src, _, err := f.access(ctx, oldRef, needMove)
 	if err != nil {
 		return err
 	}
@@ -303,8 +308,12 @@ func (f *enforcingFS) Move(ctx context.Context, oldRef, newRef *provider.Referen
 	if err != nil {
 		return err
 	}
+	// Into an existing folder, as EOS renames (see guardFS.Move).
+	if dst, err = f.guard.moveTarget(ctx, src, dst); err != nil {
+		return err
+	}
 	if !isOwner(u, dst) {
-		src, err := f.inner.GetMD(ctx, oldRef, nil)
+		src, err := f.guard.FS.GetMD(ctx, oldRef, nil)
 		if err != nil {
 			return err
 		}

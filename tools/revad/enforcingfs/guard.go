@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 
 	userpb "github.com/cs3org/go-cs3apis/cs3/identity/user/v1beta1"
-	rpc "github.com/cs3org/go-cs3apis/cs3/rpc/v1beta1"
 	provider "github.com/cs3org/go-cs3apis/cs3/storage/provider/v1beta1"
 	"github.com/cs3org/reva/pkg/appctx"
 	"github.com/cs3org/reva/pkg/errtypes"
@@ -18,37 +19,40 @@ import (
 	tusd "github.com/tus/tusd/pkg/handler"
 )
 
-// guardFS gives a local driver the write safety production storage (EOS)
-// has and Reva's local drivers lack:
+// guardFS makes a local driver answer as CERNBox's storage does (EOS behind
+// Reva's EOS driver) where the local driver differs in a way a client sees.
+// Each behaviour, with its source in EOS or Reva, is in FIDELITY.md:
 //
-//   - uploads honour if_match (etag) and if_not_exist, checked when the
-//     upload is initiated and again, atomically, when it is committed;
-//   - an upload never replaces a folder (localfs "archives" the existing
-//     destination as a revision, folder and all, and renames the file over);
-//   - a simple PUT whose body stops short is discarded, not committed
-//     (localfs's WriteChunk takes io.ErrUnexpectedEOF as the end);
-//   - a move checks its source before its destination, and never replaces
-//     an existing destination;
-//   - CS3 locks (SetLock, GetLock, RefreshLock, Unlock) with expiry, and
-//     writes, moves, deletes and metadata changes that do not carry the
-//     holder's lock id are refused with CODE_LOCKED.
+//   - InitiateUpload offers only the "simple" protocol, and the driver has
+//     no tus data endpoint (the EOS driver implements neither);
+//   - a simple PUT is refused as EOS refuses the write it opens: into a
+//     missing folder, onto a folder, or onto a file whose app lock is
+//     foreign to the writing user and lock holder (locks.go); a body that
+//     stops short is never committed;
+//   - a move is a rename as EOS does it (into an existing folder, never
+//     over an existing file, never a folder into itself);
+//   - CS3 locks (locks.go), reported with every entry;
+//   - a folder's size is the size of its tree.
 //
-// "Atomically" means under one process-wide mutex that every guarded
-// operation takes: the gRPC storage providers and the HTTP data providers
-// are separate driver instances inside one revad process, over the same
-// files. Methods not overridden here pass straight through.
+// The gRPC storage providers and the HTTP data providers are separate
+// driver instances inside one revad process, over the same files; writeMu
+// makes every check of a write and the write itself one step for all of
+// them. Methods not overridden here pass straight through.
 type guardFS struct {
 	storage.FS
 	// home is true for a driver whose paths are relative to the caller's
 	// home (localhome); keys then get the home prepended.
 	home bool
+	// data is the wrapped driver's data directory on disk (<root>/data),
+	// where a key names a file as <data><key>.
+	data string
 }
 
 // writeMu serialises every check-then-act of the guarded drivers.
 var writeMu sync.Mutex
 
-func newGuard(inner storage.FS, home bool) *guardFS {
-	return &guardFS{FS: inner, home: home}
+func newGuard(inner storage.FS, home bool, root string) *guardFS {
+	return &guardFS{FS: inner, home: home, data: filepath.Join(root, "data")}
 }
 
 // key names p (in the driver's namespace) the same way for every guarded
@@ -101,138 +105,28 @@ func (g *guardFS) stat(ctx context.Context, p string) (*provider.ResourceInfo, e
 	return info, nil
 }
 
-// refusal is a write refused for a precondition, with its CS3 code and the
-// HTTP status the tus data server answers with.
-type refusal struct {
-	code rpc.Code
-	msg  string
+func isFolder(info *provider.ResourceInfo) bool {
+	return info.GetType() == provider.ResourceType_RESOURCE_TYPE_CONTAINER
 }
 
-func (r refusal) Error() string { return "enforcingfs: " + r.msg }
-
-func (r refusal) httpStatus() int {
-	switch r.code {
-	case rpc.Code_CODE_LOCKED:
-		return http.StatusLocked
-	case rpc.Code_CODE_ABORTED:
-		return http.StatusPreconditionFailed
-	default:
-		return http.StatusConflict
-	}
-}
-
-// grpcError records r's code for the interceptor and returns an error type
-// Reva's provider knows (so it answers with a failure at all).
-func (r refusal) grpcError(ctx context.Context) error {
-	return refuse(ctx, r.code, errtypes.Conflict(r.Error()))
-}
-
-func sameEtag(a, b string) bool {
-	return strings.Trim(a, `"`) == strings.Trim(b, `"`)
-}
-
-// admitWrite decides whether a file may be written at p (key k) with the
-// given intent. Call with writeMu held.
-func (g *guardFS) admitWrite(ctx context.Context, p, k string, in intent) error {
-	info, err := g.stat(ctx, p)
-	if err != nil {
-		return err
-	}
-	exists := info != nil
-	if !exists {
-		// localfs would accept the upload and fail only when renaming it
-		// into a folder that is not there (an INTERNAL error after all
-		// the bytes were sent).
-		dir, err := g.stat(ctx, path.Dir(p))
-		if err != nil {
-			return err
-		}
-		if dir == nil || dir.GetType() != provider.ResourceType_RESOURCE_TYPE_CONTAINER {
-			return refusal{rpc.Code_CODE_NOT_FOUND, "no folder " + path.Dir(p)}
-		}
-	}
-	switch {
-	case exists && info.GetType() == provider.ResourceType_RESOURCE_TYPE_CONTAINER:
-		return refusal{rpc.Code_CODE_ALREADY_EXISTS, p + " is a folder; an upload never replaces a folder"}
-	case in.ifNotExist && exists:
-		return refusal{rpc.Code_CODE_ALREADY_EXISTS, p + " exists"}
-	case in.ifMatch != "" && !exists:
-		return refusal{rpc.Code_CODE_ABORTED, p + " was deleted (if_match " + in.ifMatch + ")"}
-	case in.ifMatch != "" && !sameEtag(info.GetEtag(), in.ifMatch):
-		return refusal{rpc.Code_CODE_ABORTED, fmt.Sprintf("%s changed: etag %s, if_match %s", p, info.GetEtag(), in.ifMatch)}
-	}
-	return locks.admit(k, in.lockID, false)
-}
-
-// uploadIntents remembers, per upload id, what InitiateUpload was asked to
-// ensure, for the commit that happens later in the data server (another
-// driver instance of the same process). Kept in memory: an upload
-// initiated before a restart commits with no precondition but the folder
-// and lock checks.
-var (
-	intentsMu     sync.Mutex
-	uploadIntents = map[string]intent{}
-)
-
+// InitiateUpload offers the simple protocol only, as the EOS driver does
+// (its InitiateUpload returns {"simple": <path>}); the upload id of the
+// local driver stays the simple endpoint. Nothing is checked here: EOS
+// decides when the data is written.
 func (g *guardFS) InitiateUpload(ctx context.Context, ref *provider.Reference, uploadLength int64, metadata map[string]string) (map[string]string, error) {
-	p, k, err := g.where(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	in := intentFrom(ctx)
-	writeMu.Lock()
-	err = g.admitWrite(ctx, p, k, in)
-	writeMu.Unlock()
-	if r, ok := err.(refusal); ok {
-		return nil, r.grpcError(ctx)
-	} else if err != nil {
-		return nil, err
-	}
 	ids, err := g.FS.InitiateUpload(ctx, ref, uploadLength, metadata)
 	if err != nil {
 		return nil, err
 	}
-	intentsMu.Lock()
-	for _, id := range ids {
-		uploadIntents[id] = in
+	id, ok := ids["simple"]
+	if !ok {
+		return nil, errtypes.NotSupported("enforcingfs: the wrapped driver offers no simple upload")
 	}
-	intentsMu.Unlock()
-	return ids, nil
+	return map[string]string{"simple": id}, nil
 }
 
 type uploadStore interface {
 	GetUpload(ctx context.Context, id string) (tusd.Upload, error)
-}
-
-// commit finishes upload after checking, under writeMu, what InitiateUpload
-// checked. A refused upload is removed: it can never be committed.
-func (g *guardFS) commit(ctx context.Context, up tusd.Upload) error {
-	info, err := up.GetInfo(ctx)
-	if err != nil {
-		return err
-	}
-	// tusd calls the store with context.Background(); the upload records
-	// who started it, which localhome needs to find the home.
-	uctx := appctx.ContextSetUser(ctx, &userpb.User{
-		Id:       &userpb.UserId{Idp: info.Storage["Idp"], OpaqueId: info.Storage["UserId"]},
-		Username: info.Storage["UserName"],
-	})
-	p := path.Join("/", info.MetaData["dir"], info.MetaData["filename"])
-	k, err := g.key(uctx, p)
-	if err != nil {
-		return err
-	}
-	intentsMu.Lock()
-	in := uploadIntents[info.ID]
-	delete(uploadIntents, info.ID)
-	intentsMu.Unlock()
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	if err := g.admitWrite(uctx, p, k, in); err != nil {
-		terminate(ctx, up)
-		return err
-	}
-	return up.FinishUpload(ctx)
 }
 
 func terminate(ctx context.Context, up tusd.Upload) {
@@ -241,8 +135,42 @@ func terminate(ctx context.Context, up tusd.Upload) {
 	}
 }
 
-// Upload is the data server's simple PUT: the body is written to the
-// upload area and committed only if it is complete.
+// admitOpen is what EOS decides when a write of the file p (key k) is
+// opened, before it takes any byte (EOS HttpHandler::Put and
+// XrdMgmOfsFile::open; Reva's EOS HTTP client maps 409 to Conflict, the
+// rest to an internal error):
+//   - no parent folder: ENOENT, HTTP 409, Conflict;
+//   - p is a folder: the file cannot be created (EEXIST), HTTP 500;
+//   - a live app lock on p foreign to who and app: Conflict (HTTP 409 from
+//     EOS 5.2.15 to 5.3.14; see FIDELITY.md).
+func (g *guardFS) admitOpen(ctx context.Context, p, k, who, app string) error {
+	dir, err := g.stat(ctx, path.Dir(p))
+	if err != nil {
+		return err
+	}
+	if dir == nil {
+		return errtypes.Conflict("enforcingfs: open file - no folder " + path.Dir(p))
+	}
+	if !isFolder(dir) {
+		return errtypes.InternalError("enforcingfs: open file - " + path.Dir(p) + " is not a folder")
+	}
+	info, err := g.stat(ctx, p)
+	if err != nil {
+		return err
+	}
+	if info == nil {
+		return nil
+	}
+	if isFolder(info) {
+		return errtypes.InternalError("enforcingfs: create file - " + p + " is a folder")
+	}
+	return locks.admitWrite(k, who, app)
+}
+
+// Upload is the data server's simple PUT (the data server hands the PUT's
+// X-Lock-Holder in metadata["lockholder"]). The body goes to the local
+// driver's upload area and is committed only when it is complete, as EOS
+// commits nothing of a PUT whose body stops short.
 func (g *guardFS) Upload(ctx context.Context, ref *provider.Reference, r io.ReadCloser, metadata map[string]string) error {
 	store, ok := g.FS.(uploadStore)
 	if !ok {
@@ -257,7 +185,35 @@ func (g *guardFS) Upload(ctx context.Context, ref *provider.Reference, r io.Read
 		return err
 	}
 	if info.Offset != 0 {
-		return errtypes.Conflict("enforcingfs: upload already has data")
+		return errtypes.InternalError("enforcingfs: upload already has data")
+	}
+	// The upload records who started it, which localhome needs to find the
+	// home; the writer is whoever sends the PUT.
+	owner := &userpb.User{
+		Id:       &userpb.UserId{Idp: info.Storage["Idp"], OpaqueId: info.Storage["UserId"]},
+		Username: info.Storage["UserName"],
+	}
+	writer := owner
+	if u, ok := appctx.ContextGetUser(ctx); ok && u.GetId() != nil {
+		writer = u
+	}
+	app := writeApp
+	if holder := metadata["lockholder"]; holder != "" {
+		app = encodeAppName(holder)
+	}
+	uctx := appctx.ContextSetUser(ctx, owner)
+	p := path.Join("/", info.MetaData["dir"], info.MetaData["filename"])
+	k, err := g.key(uctx, p)
+	if err != nil {
+		return err
+	}
+	writeMu.Lock()
+	err = g.admitOpen(uctx, p, k, writer.GetId().GetOpaqueId(), app)
+	writeMu.Unlock()
+	if err != nil {
+		// Nothing was written: the endpoint stays usable, as EOS's (the
+		// file's path) does, for a PUT once the lock is gone.
+		return err
 	}
 	n, err := up.WriteChunk(ctx, 0, io.LimitReader(r, info.Size))
 	if err != nil || n != info.Size {
@@ -270,94 +226,114 @@ func (g *guardFS) Upload(ctx context.Context, ref *provider.Reference, r io.Read
 		}
 		return err
 	}
-	if err := g.commit(ctx, up); err != nil {
-		if r, ok := err.(refusal); ok {
-			// The simple data server maps only Conflict to a 4xx (409).
-			return errtypes.Conflict(r.Error())
-		}
+	writeMu.Lock()
+	defer writeMu.Unlock()
+	// localfs's FinishUpload "archives" whatever is at p, a folder too,
+	// and renames the upload over it: a folder made meanwhile stays.
+	if cur, err := g.stat(uctx, p); err != nil {
+		terminate(ctx, up)
+		return err
+	} else if isFolder(cur) {
+		terminate(ctx, up)
+		return errtypes.InternalError("enforcingfs: create file - " + p + " is a folder")
+	}
+	return up.FinishUpload(ctx)
+}
+
+// moveTarget is where EOS puts src when asked to rename it to dst: into
+// dst when dst is an existing folder (EOS _rename appends the name).
+func (g *guardFS) moveTarget(ctx context.Context, src, dst string) (string, error) {
+	info, err := g.stat(ctx, dst)
+	if err != nil {
+		return "", err
+	}
+	if info != nil && isFolder(info) && src != dst {
+		return path.Join(dst, path.Base(src)), nil
+	}
+	return dst, nil
+}
+
+// Move renames as EOS's rename does (EOS XrdMgmOfs::_rename, without
+// overwrite, as its gRPC Rename calls it): the same name is a success; a
+// missing source fails; a folder cannot go below itself; an existing file
+// is never replaced; into an existing folder the source keeps its name, and
+// an empty folder of that name there is replaced. Reva's EOS gRPC client
+// reports EOS's error codes as internal errors, EEXIST as a bad request;
+// the storage provider answers both with CODE_INTERNAL. A lock moves with
+// its file.
+func (g *guardFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) error {
+	writeMu.Lock()
+	defer writeMu.Unlock()
+	src, srcKey, err := g.where(ctx, oldRef)
+	if err != nil {
 		return err
 	}
+	dst, _, err := g.where(ctx, newRef)
+	if err != nil {
+		return err
+	}
+	if src == dst {
+		return nil
+	}
+	info, err := g.stat(ctx, src)
+	if err != nil {
+		return err
+	}
+	if info == nil {
+		return errtypes.InternalError("enforcingfs: rename - source does not exist")
+	}
+	if isFolder(info) && strings.HasPrefix(dst, src+"/") {
+		return errtypes.InternalError("enforcingfs: rename - old path is subpath of new path")
+	}
+	target, err := g.moveTarget(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	there, err := g.stat(ctx, target)
+	if err != nil {
+		return err
+	}
+	switch {
+	case there == nil:
+	case !isFolder(there):
+		return errtypes.BadRequest("enforcingfs: rename - target file name exists")
+	case target == src:
+		// A folder moved into its own parent: EOS would remove it (when
+		// empty) as the folder in the way, and lose it.
+		return errtypes.InternalError("enforcingfs: rename - target is the source")
+	default:
+		tk, err := g.key(ctx, target)
+		if err != nil {
+			return err
+		}
+		if err := os.Remove(filepath.Join(g.data, tk)); err != nil {
+			return errtypes.InternalError("enforcingfs: rename - cannot replace folder " + target)
+		}
+	}
+	parent, err := g.stat(ctx, path.Dir(target))
+	if err != nil {
+		return err
+	}
+	if parent == nil || !isFolder(parent) {
+		return errtypes.InternalError("enforcingfs: rename - no folder " + path.Dir(target))
+	}
+	if err := g.FS.Move(ctx, oldRef, &provider.Reference{Path: target}); err != nil {
+		return err
+	}
+	dstKey, err := g.key(ctx, target)
+	if err != nil {
+		return err
+	}
+	locks.rename(srcKey, dstKey)
 	return nil
 }
 
-// UseIn lets the wrapped driver set up tus, then routes every upload's
-// completion through commit.
-func (g *guardFS) UseIn(composer *tusd.StoreComposer) {
-	inner, ok := g.FS.(composable)
-	if !ok {
-		return
-	}
-	inner.UseIn(composer)
-	if composer.Core != nil {
-		composer.UseCore(commitCore{DataStore: composer.Core, g: g})
-	}
-	if composer.Terminater != nil {
-		composer.UseTerminater(unwrapTerminater{composer.Terminater})
-	}
-}
-
-type commitCore struct {
-	tusd.DataStore
-	g *guardFS
-}
-
-func (c commitCore) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upload, error) {
-	up, err := c.DataStore.NewUpload(ctx, info)
-	if err != nil {
-		return nil, err
-	}
-	return guardedUpload{Upload: up, g: c.g}, nil
-}
-
-func (c commitCore) GetUpload(ctx context.Context, id string) (tusd.Upload, error) {
-	up, err := c.DataStore.GetUpload(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return guardedUpload{Upload: up, g: c.g}, nil
-}
-
-type guardedUpload struct {
-	tusd.Upload
-	g *guardFS
-}
-
-func (u guardedUpload) FinishUpload(ctx context.Context) error {
-	err := u.g.commit(ctx, u.Upload)
-	if r, ok := err.(refusal); ok {
-		return tusd.NewHTTPError(r, r.httpStatus())
-	}
-	return err
-}
-
-// unwrapTerminater hands the driver its own upload type back (localfs
-// asserts it).
-type unwrapTerminater struct{ tusd.TerminaterDataStore }
-
-func (t unwrapTerminater) AsTerminatableUpload(up tusd.Upload) tusd.TerminatableUpload {
-	if g, ok := up.(guardedUpload); ok {
-		up = g.Upload
-	}
-	return t.TerminaterDataStore.AsTerminatableUpload(up)
-}
-
-// lockedAgainst returns the lock refusal for writing k (and, for a folder,
-// anything below it) without the holder's lock id.
-func (g *guardFS) lockedAgainst(ctx context.Context, ref *provider.Reference) (string, string, error) {
-	p, k, err := g.where(ctx, ref)
-	if err != nil {
-		return "", "", err
-	}
-	if err := locks.admit(k, intentFrom(ctx).lockID, true); err != nil {
-		return "", "", err.(refusal).grpcError(ctx)
-	}
-	return p, k, nil
-}
-
+// Delete forgets the locks of what it deletes (EOS keeps a lock with the
+// file, which goes to the recycle bin).
 func (g *guardFS) Delete(ctx context.Context, ref *provider.Reference) error {
 	writeMu.Lock()
 	defer writeMu.Unlock()
-	_, k, err := g.lockedAgainst(ctx, ref)
+	_, k, err := g.where(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -368,94 +344,82 @@ func (g *guardFS) Delete(ctx context.Context, ref *provider.Reference) error {
 	return nil
 }
 
-func (g *guardFS) Move(ctx context.Context, oldRef, newRef *provider.Reference) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	src, srcKey, err := g.where(ctx, oldRef)
-	if err != nil {
-		return err
-	}
-	// The source first: a move whose source is missing touches nothing.
-	if info, err := g.stat(ctx, src); err != nil {
-		return err
-	} else if info == nil {
-		return errtypes.NotFound(src)
-	}
-	// Then the source's lock, so a refused move has not made the caller
-	// clear the destination first.
-	if _, _, err := g.lockedAgainst(ctx, oldRef); err != nil {
-		return err
-	}
-	dst, dstKey, err := g.where(ctx, newRef)
-	if err != nil {
-		return err
-	}
-	if info, err := g.stat(ctx, dst); err != nil {
-		return err
-	} else if info != nil {
-		// os.Rename would replace a file (and an empty folder) silently.
-		return refusal{rpc.Code_CODE_ALREADY_EXISTS, dst + " exists"}.grpcError(ctx)
-	}
-	if src == dst || strings.HasPrefix(dst, src+"/") {
-		return errtypes.BadRequest("enforcingfs: cannot move a folder into itself")
-	}
-	if err := g.FS.Move(ctx, oldRef, newRef); err != nil {
-		return err
-	}
-	locks.rename(srcKey, dstKey)
-	return nil
-}
-
-// lockedWrite runs write under writeMu if no lock held by another lock id
-// is on ref (or inside it).
-func (g *guardFS) lockedWrite(ctx context.Context, ref *provider.Reference, write func() error) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	if _, _, err := g.lockedAgainst(ctx, ref); err != nil {
-		return err
-	}
-	return write()
-}
-
-func (g *guardFS) SetArbitraryMetadata(ctx context.Context, ref *provider.Reference, md *provider.ArbitraryMetadata) error {
-	return g.lockedWrite(ctx, ref, func() error { return g.FS.SetArbitraryMetadata(ctx, ref, md) })
-}
-
-func (g *guardFS) UnsetArbitraryMetadata(ctx context.Context, ref *provider.Reference, keys []string) error {
-	return g.lockedWrite(ctx, ref, func() error { return g.FS.UnsetArbitraryMetadata(ctx, ref, keys) })
-}
-
-func (g *guardFS) RestoreRevision(ctx context.Context, ref *provider.Reference, key string) error {
-	return g.lockedWrite(ctx, ref, func() error { return g.FS.RestoreRevision(ctx, ref, key) })
-}
-
 // RestoreRecycleItem: localfs checks that the target is free and then
-// renames onto it; under writeMu no upload can land in between.
+// renames onto it; under writeMu no upload or move lands in between.
 func (g *guardFS) RestoreRecycleItem(ctx context.Context, basePath, key, relativePath string, restoreRef *provider.Reference) error {
 	writeMu.Lock()
 	defer writeMu.Unlock()
 	return g.FS.RestoreRecycleItem(ctx, basePath, key, relativePath, restoreRef)
 }
 
-func (g *guardFS) CreateDir(ctx context.Context, ref *provider.Reference) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	return g.FS.CreateDir(ctx, ref)
+// treeSize is the number of bytes in the files below the folder k, or
+// false when k is not a folder on disk (a share reference, say).
+func (g *guardFS) treeSize(k string) (uint64, bool) {
+	root := filepath.Join(g.data, k)
+	if st, err := os.Stat(root); err != nil || !st.IsDir() {
+		return 0, false
+	}
+	var total uint64
+	_ = filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // vanished meanwhile: count what is there
+		}
+		if d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				total += uint64(fi.Size())
+			}
+		}
+		return nil
+	})
+	return total, true
 }
 
-func (g *guardFS) TouchFile(ctx context.Context, ref *provider.Reference) error {
-	writeMu.Lock()
-	defer writeMu.Unlock()
-	p, _, err := g.where(ctx, ref)
+// withTreeSizes gives each folder in infos the size of its tree, as EOS
+// reports a folder (the EOS driver's convert takes its TreeSize). Files
+// cost nothing.
+func (g *guardFS) withTreeSizes(ctx context.Context, infos []*provider.ResourceInfo) error {
+	var base string
+	for _, info := range infos {
+		if !isFolder(info) {
+			continue
+		}
+		if base == "" {
+			b, err := g.key(ctx, "/")
+			if err != nil {
+				return err
+			}
+			base = b
+		}
+		if size, ok := g.treeSize(path.Join(base, info.GetPath())); ok {
+			info.Size = size
+		}
+	}
+	return nil
+}
+
+// GetMD reports a folder's tree size and the resource's lock.
+func (g *guardFS) GetMD(ctx context.Context, ref *provider.Reference, mdKeys []string) (*provider.ResourceInfo, error) {
+	info, err := g.FS.GetMD(ctx, ref, mdKeys)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if info, err := g.stat(ctx, p); err != nil {
-		return err
-	} else if info != nil {
-		return refusal{rpc.Code_CODE_ALREADY_EXISTS, p + " exists"}.grpcError(ctx)
+	infos := []*provider.ResourceInfo{info}
+	if err := g.withTreeSizes(ctx, infos); err != nil {
+		return nil, err
 	}
-	return g.FS.TouchFile(ctx, ref)
+	return info, g.withLocks(ctx, infos)
+}
+
+// ListFolder reports tree sizes and locks the same way, per entry.
+func (g *guardFS) ListFolder(ctx context.Context, ref *provider.Reference, mdKeys []string) ([]*provider.ResourceInfo, error) {
+	infos, err := g.FS.ListFolder(ctx, ref, mdKeys)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.withTreeSizes(ctx, infos); err != nil {
+		return nil, err
+	}
+	return infos, g.withLocks(ctx, infos)
 }
 
 var _ storage.FS = (*guardFS)(nil)

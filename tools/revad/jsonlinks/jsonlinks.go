@@ -13,9 +13,9 @@
 // id to {"share": <protojson of the PublicShare>, "password": <hash>}, the
 // same on v1.29 and v3.0.1) for the ids the caller created, and fetches each
 // one through the wrapped manager's GetPublicShare, which applies expiry and
-// signs password-protected links exactly as upstream does. Creating a link
-// needs the creator's right to share (add_grant), as for user shares (see
-// CreatePublicShare). Everything else is the json manager unchanged.
+// signs password-protected links exactly as upstream does, as CERNBox's
+// public-share manager lists its links with password and expiry. Everything
+// else is the json manager unchanged.
 package jsonlinks
 
 import (
@@ -128,17 +128,4 @@ func (m *manager) ListPublicShares(ctx context.Context, u *user.User, filters []
 		}
 	}
 	return out, nil
-}
-
-// CreatePublicShare refuses a link whose creator may not share the resource,
-// going by the permissions their own Stat reported in md (as cs3w-json does
-// for user shares): upstream's publicshareprovider and gateway store any
-// link they are asked for, so a Viewer recipient could publish a folder
-// shared with them read-only, which EOS refuses. md comes from the client;
-// a client that sends no permission set is not judged here.
-func (m *manager) CreatePublicShare(ctx context.Context, u *user.User, md *provider.ResourceInfo, g *link.Grant, description string, internal bool, notifyUploads bool, notifyUploadsExtraRecipients string) (*link.PublicShare, error) {
-	if held := md.GetPermissionSet(); held != nil && !held.AddGrant {
-		return nil, errtypes.PermissionDenied("cs3w-json-links: the resource's permissions do not allow sharing it")
-	}
-	return m.Manager.CreatePublicShare(ctx, u, md, g, description, internal, notifyUploads, notifyUploadsExtraRecipients)
 }

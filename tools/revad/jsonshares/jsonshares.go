@@ -14,9 +14,9 @@
 // it was meant (cs3org/reva#2072, "Filter the denial shares (permission = 0)
 // out"): a denial share is one granting no permission at all, which is also
 // how the gateway tells a denial from a grant when committing a share to
-// storage (internal/grpc/services/gateway/usershareprovider.go, CreateShare).
-// Share also refuses up front a share its creator could not commit to
-// storage (see Share). Everything else is the json manager unchanged.
+// storage (internal/grpc/services/gateway/usershareprovider.go, CreateShare),
+// and how CERNBox's share manager applies the filter ("permissions > 0").
+// Everything else is the json manager unchanged.
 package jsonshares
 
 import (
@@ -30,7 +30,6 @@ import (
 	"github.com/cs3org/reva/pkg/share/manager/json"
 	"github.com/cs3org/reva/pkg/share/manager/registry"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Name is the driver name to use in the revad configuration.
@@ -53,30 +52,14 @@ type manager struct {
 	share.Manager
 }
 
-// Share refuses a share whose creator may not grant it, going by the
-// permissions their own Stat reported in md. The gateway stores the share
-// first and commits it to storage as a grant afterwards, and does not undo
-// the share when the storage refuses the grant
-// (internal/grpc/services/gateway/usershareprovider.go, CreateShare): a
-// recipient without add_grant who tried to re-share would leave behind a
-// share that grants nothing but shows up in the grantee's list. The storage
-// check stays the one that counts; md comes from the client.
-func (m *manager) Share(ctx context.Context, md *provider.ResourceInfo, g *collaboration.ShareGrant) (*collaboration.Share, error) {
-	if held := md.GetPermissionSet(); held != nil {
-		if !held.AddGrant || !within(g.GetPermissions().GetPermissions(), held) {
-			return nil, errtypes.PermissionDenied("cs3w-json: the resource's permissions do not allow this share")
-		}
-	}
-	return m.Manager.Share(ctx, md, g)
-}
-
 // GetShare answers a missing share with errtypes.NotFound(<its id>). Reva
 // v3's gateway pings the share manager before every CreateShare with
 // GetShare(id "0") and takes any error that does not end in NotFound("0")
 // as "ShareManager is not online" (internal/grpc/services/gateway/
 // usershareprovider.go, CreateShare, after ADR-REVA-003); the json manager
 // names the whole reference in its error instead, so no share could be
-// created. v1.29 does not ping; the answer is the same NotFound there.
+// created. CERNBox's share manager answers NotFound(<id>) too. v1.29 does
+// not ping; the answer is the same NotFound there.
 func (m *manager) GetShare(ctx context.Context, ref *collaboration.ShareReference) (*collaboration.Share, error) {
 	s, err := m.Manager.GetShare(ctx, ref)
 	var nf errtypes.IsNotFound
@@ -84,25 +67,6 @@ func (m *manager) GetShare(ctx context.Context, ref *collaboration.ShareReferenc
 		return nil, errtypes.NotFound(ref.GetId().GetOpaqueId())
 	}
 	return s, err
-}
-
-// within reports whether every flag set in sub is also set in set.
-func within(sub, set *provider.ResourcePermissions) bool {
-	if sub == nil {
-		return true
-	}
-	if set == nil {
-		set = &provider.ResourcePermissions{}
-	}
-	ok := true
-	s := set.ProtoReflect()
-	sub.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() == protoreflect.BoolKind && v.Bool() && !s.Get(fd).Bool() {
-			ok = false
-		}
-		return ok
-	})
-	return ok
 }
 
 // withoutDenialFilter returns filters minus any EXCLUDE_DENIALS, and whether

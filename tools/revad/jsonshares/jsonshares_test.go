@@ -3,12 +3,14 @@ package jsonshares
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	userpb "github.com/cs3org/go-cs3apis/cs3/identity/user/v1beta1"
 	collaboration "github.com/cs3org/go-cs3apis/cs3/sharing/collaboration/v1beta1"
 	provider "github.com/cs3org/go-cs3apis/cs3/storage/provider/v1beta1"
 	"github.com/cs3org/reva/pkg/appctx"
+	"github.com/cs3org/reva/pkg/errtypes"
 	"github.com/cs3org/reva/pkg/share"
 	"github.com/cs3org/reva/pkg/share/manager/json"
 )
@@ -62,28 +64,35 @@ func TestReceivedSharesExcludeDenialsOnly(t *testing.T) {
 	}
 }
 
-func TestShareBeyondHeldPermissionsIsRefused(t *testing.T) {
+// Shares are not judged by the creator's permissions: neither Reva's
+// gateway and user share provider nor CERNBox's share manager do so (the
+// storage's AddGrant is what refuses).
+func TestShareIsNotJudgedByTheCreatorsPermissions(t *testing.T) {
 	m, err := New(context.Background(), map[string]interface{}{"file": filepath.Join(t.TempDir(), "shares.json")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	marie, richard := user("marie"), user("richard")
 	viewer := &provider.ResourcePermissions{Stat: true, InitiateFileDownload: true}
-	md := &provider.ResourceInfo{Id: &provider.ResourceId{StorageId: "s", OpaqueId: "r"}, PermissionSet: viewer}
+	md := &provider.ResourceInfo{Id: &provider.ResourceId{StorageId: "s", OpaqueId: "r"}, Owner: user("einstein").Id, PermissionSet: viewer}
 	g := &collaboration.ShareGrant{
 		Grantee:     &provider.Grantee{Type: provider.GranteeType_GRANTEE_TYPE_USER, Id: &provider.Grantee_UserId{UserId: richard.Id}},
-		Permissions: &collaboration.SharePermissions{Permissions: viewer},
+		Permissions: &collaboration.SharePermissions{Permissions: &provider.ResourcePermissions{Stat: true, Delete: true}},
 	}
-	ctx := appctx.ContextSetUser(context.Background(), marie)
-	if _, err := m.Share(ctx, md, g); err == nil {
-		t.Fatal("a viewer could share")
+	if _, err := m.Share(appctx.ContextSetUser(context.Background(), marie), md, g); err != nil {
+		t.Fatalf("share refused by the manager: %v", err)
 	}
-	got, _ := m.ListReceivedShares(appctx.ContextSetUser(context.Background(), richard), nil)
-	if len(got) != 0 {
-		t.Fatalf("refused share left behind: %v", got)
+}
+
+// Reva v3's gateway pings with GetShare(id "0") and wants NotFound("0").
+func TestMissingShareIsNotFoundByID(t *testing.T) {
+	m, err := New(context.Background(), map[string]interface{}{"file": filepath.Join(t.TempDir(), "shares.json")})
+	if err != nil {
+		t.Fatal(err)
 	}
-	md.PermissionSet = &provider.ResourcePermissions{Stat: true, InitiateFileDownload: true, AddGrant: true}
-	if _, err := m.Share(ctx, md, g); err != nil {
-		t.Fatalf("a manager could not share: %v", err)
+	ref := &collaboration.ShareReference{Spec: &collaboration.ShareReference_Id{Id: &collaboration.ShareId{OpaqueId: "0"}}}
+	_, err = m.GetShare(appctx.ContextSetUser(context.Background(), user("marie")), ref)
+	if err == nil || !strings.HasSuffix(err.Error(), errtypes.NotFound("0").Error()) {
+		t.Fatalf("GetShare(0): %v", err)
 	}
 }
