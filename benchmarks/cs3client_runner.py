@@ -1,12 +1,11 @@
 """Time one transfer with CERN's ``cs3client`` (PyPI), for benchmarks/transfer.py.
 
 Runs in a virtualenv of its own, because cs3client pins a newer ``cs3apis``
-than the test server's::
+than the test server's. ``scripts/setup-cs3client.sh`` builds it (cached,
+cs3client pinned, the same one the interop tests use) and prints its python::
 
-    python3 -m venv ~/.cache/cs3widgets/bench-cs3client
-    ~/.cache/cs3widgets/bench-cs3client/bin/pip install 'cs3client==1.7.1'
-
-    CS3_PASSWORD=... .../bench-cs3client/bin/python benchmarks/cs3client_runner.py \\
+    py=$(scripts/setup-cs3client.sh | tail -n 1)
+    CS3_PASSWORD=... "$py" benchmarks/cs3client_runner.py \\
         GATEWAY USER download /home/x.bin /tmp/out.bin
 
 Prints the seconds the transfer took (login excluded). The password comes

@@ -89,10 +89,11 @@ def mbps(size: int, seconds: float) -> float:
 
 
 def cs3client_python() -> str | None:
-    """The interpreter of the cs3client virtualenv (see benchmarks/cs3client_runner.py)."""
-    exe = Path(os.environ.get("CS3W_CACHE", Path.home() / ".cache" / "cs3widgets"))
-    exe = exe / "bench-cs3client" / "bin" / "python"
-    return str(exe) if exe.exists() else None
+    """The interpreter of cs3client's virtualenv, made by scripts/setup-cs3client.sh."""
+    setup = Path(__file__).resolve().parent.parent / "scripts" / "setup-cs3client.sh"
+    done = subprocess.run([str(setup)], capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if done.returncode == 0 and lines else None
 
 
 def cs3client(py: str, client: CS3Client, password: str, op: str, remote: str,

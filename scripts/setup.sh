@@ -47,6 +47,26 @@ revad=$("$here/scripts/build-revad.sh" "$server" | tail -n 1)
 
 # --- Python ----------------------------------------------------------------
 py=${PYTHON:-python3}
+# The newest line gets the newest cs3apis wheel pip offers in the declared
+# range, asked of the index on every run and made part of the venv's key, so
+# a new wheel builds a new venv. Without the index, the last one found stays.
+newest_pin=""
+if [ "$line" = newest ]; then
+  spec=$(sed -n 's/^ *"\(cs3apis[^"]*\)",.*/\1/p' "$here/pyproject.toml" | head -n 1)
+  probe=$(mktemp -d)
+  if "$py" -m pip download -q --no-deps --only-binary=:all: -d "$probe" "$spec" >/dev/null 2>&1; then
+    newest_pin=$(basename "$(ls "$probe"/cs3apis-*.whl)" | cut -d- -f2)
+    echo "cs3apis==$newest_pin" > "$cache/newest-cs3apis.txt"
+  elif [ -f "$cache/newest-cs3apis.txt" ]; then
+    log "could not ask the package index for cs3apis; keeping $(cat "$cache/newest-cs3apis.txt")"
+    newest_pin=$(cut -d= -f3 "$cache/newest-cs3apis.txt")
+  fi
+  rm -rf "$probe"
+  if [ -n "$newest_pin" ]; then
+    constraints=$cache/newest-cs3apis.txt
+    log "newest line: cs3apis $newest_pin"
+  fi
+fi
 key=$(cat "$here/pyproject.toml" "$constraints" <("$py" --version 2>&1) | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then

@@ -260,47 +260,6 @@ def test_checkpoints_are_file_versions(einstein, folder, make_cm, run):
     assert run.error(cps.delete_checkpoint(newest["id"], "n.ipynb")).status_code == 405
 
 
-def test_save_over_a_newer_version_is_refused_and_kept_as_a_copy(
-    einstein, login, folder, make_cm, run
-):
-    cm = make_cm(einstein, folder, lock_on_open=False)
-    path = f"{folder}/n.ipynb"
-    einstein.transfers.upload(notebook_bytes("base"), path)
-    model = run(cm.get("n.ipynb"))
-    other = login("einstein")  # another client (another Jupyter, a script)
-    other.transfers.upload(notebook_bytes("theirs"), path)
-
-    model["content"].cells[0].source = "mine"
-    err = run.error(cm.save(model, "n.ipynb"))
-    assert err.status_code == 409
-    assert "changed on the server" in err.log_message and "saved as" in err.log_message
-    assert cell_source(einstein.transfers.read_bytes(path)) == "theirs"  # not overwritten
-    copies = [e.name for e in einstein.files.list(folder) if "conflicted copy" in e.name]
-    assert len(copies) == 1 and copies[0].startswith("n (conflicted copy einstein ")
-    assert copies[0] in err.log_message
-    assert cell_source(einstein.transfers.read_bytes(f"{folder}/{copies[0]}")) == "mine"
-    assert "relativity" not in err.log_message
-
-    # After reading the new content the user can save again.
-    fresh = run(cm.get("n.ipynb"))
-    fresh["content"].cells[0].source = "merged"
-    run(cm.save(fresh, "n.ipynb"))
-    assert cell_source(einstein.transfers.read_bytes(path)) == "merged"
-
-
-def test_deleted_meanwhile_is_refused_and_kept_as_a_copy(einstein, folder, make_cm, run):
-    cm = make_cm(einstein, folder, lock_on_open=False)
-    einstein.transfers.upload(b"v1", f"{folder}/t.txt")
-    model = run(cm.get("t.txt"))
-    einstein.files.delete(f"{folder}/t.txt")
-    model["content"] = "typed"
-    err = run.error(cm.save(model, "t.txt"))
-    assert err.status_code == 409
-    assert not einstein.files.exists(f"{folder}/t.txt")
-    copies = [e for e in einstein.files.list(folder) if "conflicted copy" in e.name]
-    assert [einstein.transfers.read_bytes(f"{folder}/{c.name}") for c in copies] == [b"typed"]
-
-
 def _share_with_marie(einstein: CS3Client, marie: CS3Client, folder: str) -> str:
     """Share ``folder`` with marie as Editor; return where marie sees it."""
     share = einstein.shares.create(folder, "marie", "Editor")

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from cs3widgets.client import CS3Client
+from cs3widgets.client.data_plane import RETRY_PAUSES
 from cs3widgets.client.errors import TransferError
-from cs3widgets.client.http import RETRY_PAUSES, download_into, transfer_headers
 from cs3widgets.devserver import RevadServer
 
 
@@ -46,11 +46,11 @@ def test_reads_are_asked_again_while_the_peer_is_down(
         assert time.monotonic() - started >= sum(RETRY_PAUSES)
 
         # The same for a whole-file download (Transfers.download's stream).
-        target, sent, out = t.download_target(path), [], io.BytesIO()
-        headers = transfer_headers(marie.conn, target.transfer_token)
+        target, out = t.download_target(path), io.BytesIO()
+        gets = t.http_calls["GET"]
         with pytest.raises(TransferError, match=r"HTTP 5\d\d"):
-            download_into(target.url, headers, out, path=path, count=lambda: sent.append(1))
-        assert len(sent) == 1 + len(RETRY_PAUSES) and out.getvalue() == b""
+            t._download_to(target, out, None)
+        assert t.http_calls["GET"] - gets == 1 + len(RETRY_PAUSES) and out.getvalue() == b""
     finally:
         sa.start()
     gets = t.http_calls["GET"]

@@ -41,7 +41,7 @@ class CS3Client:
         self.identity = Identity(self.conn)
         self.files = Files(self.conn)
         self.locks = Locks(self.conn, self.files)
-        self.files.lock_guard = self.locks.refuse_if_advisory_locked
+        self.files.lock_guard = self.locks.refuse_if_locked
         self.shares = Shares(self.conn, self.files)
         self.links = PublicLinks(
             self.conn, public_base_url=config.public_link_base_url if config else None)

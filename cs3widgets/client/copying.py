@@ -6,10 +6,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from .data_plane import Progress
 from .errors import AlreadyExists, InvalidName
 from .models import Entry
 from .paths import is_within, join, validate_target
-from .transfer_http import Progress
 from .upload_source import Window
 
 if TYPE_CHECKING:

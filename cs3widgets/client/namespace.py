@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-import httpx
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.types.v1beta1 import types_pb2
 
-from . import http
 from .convert import _ref
+from .data_plane import DataPlane
 from .errors import (
     AlreadyExists,
     Conflict,
@@ -31,8 +30,9 @@ class NamespaceOps(ReadOps):
     """Create, move and delete files and folders; part of :class:`~.files.Files`."""
 
     #: Set by :class:`~cs3widgets.client.CS3Client`: ``(path, lock_id)``
-    #: raises :class:`Locked` for someone else's metadata lock where the
-    #: server has no CS3 locks (:meth:`Locks.refuse_if_advisory_locked`).
+    #: raises :class:`Locked` for someone else's lock, which neither EOS nor
+    #: a server without CS3 locks refuses a move or delete for
+    #: (:meth:`Locks.refuse_if_locked`).
     lock_guard: Callable[[str, str | None], None] | None = None
 
     # None = not known yet; False once the server answered that TouchFile
@@ -93,21 +93,20 @@ class NamespaceOps(ReadOps):
         opaque = types_pb2.Opaque(
             map={"Upload-Length": types_pb2.OpaqueEntry(decoder="plain", value=b"0")}
         )
-        # if_not_exist: a file created meanwhile by someone else is kept.
+        # if_not_exist is sent, but upstream drops it before the storage: a
+        # file created between touch's Stat and this PUT is replaced (EOS
+        # keeps the replaced content among its versions).
         req = sp_pb.InitiateFileUploadRequest(ref=_ref(path), opaque=opaque, if_not_exist=True)
         res = self._conn.call("InitiateFileUpload", req, path=path)
         protocols = {p.protocol: p for p in res.protocols}
         proto = protocols.get("simple")
         if proto is None:
             raise TransferError("the server offers no simple upload to create the file", path=path)
-        headers = http.transfer_headers(self._conn, proto.token) | {"Upload-Length": "0"}
-        try:
-            r = httpx.put(
-                proto.upload_endpoint, content=b"", headers=headers, timeout=http.HTTP_TIMEOUT
-            )
-        except httpx.HTTPError as exc:
-            raise http.error_for_exception(exc, path=path, action="creating the file") from None
-        http.raise_for_status(r, path=path, action="creating the file")
+        DataPlane(self._conn).request(
+            "PUT", proto.upload_endpoint, path=path, action="creating the file",
+            transfer_token=proto.token, headers={"Upload-Length": "0", "Content-Length": "0"},
+            body=b"",
+        )
 
     # -- moving and deleting ---------------------------------------------
     def move(
@@ -115,14 +114,13 @@ class NamespaceOps(ReadOps):
     ) -> Entry:
         """Move ``src`` to ``dst`` (a full path, not a folder to move into).
 
-        The server refuses to replace an existing ``dst`` (AlreadyExists), as
-        EOS does. With ``overwrite`` the old ``dst`` then goes to the recycle
-        bin, but only once ``src`` is known to exist, so a mistyped source
-        never costs the destination.
+        An existing ``dst`` is refused (AlreadyExists); with ``overwrite`` it
+        goes to the recycle bin first, but only once ``src`` is known to
+        exist, so a mistyped source never costs the destination.
 
-        EOS refuses to move a locked file, its holder included (a move comes
-        with no lock holder): the holder passes ``lock_id`` and the lock is
-        released first. A file locked by someone else raises :class:`Locked`.
+        A file locked by someone else raises :class:`Locked` (EOS checks a
+        lock only on writes, so the client asks). The holder passes
+        ``lock_id``: the lock is released first.
         """
         src, dst = validate_target(src), validate_target(dst)
         if src == dst:
@@ -156,9 +154,9 @@ class NamespaceOps(ReadOps):
     def delete(self, path: str, lock_id: str | None = None) -> None:
         """Delete a file or folder (it goes to the recycle bin where there is one).
 
-        A file locked by someone else raises :class:`Locked`. EOS refuses the
-        holder too (a delete comes with no lock holder): the holder passes
-        ``lock_id`` and the lock is released first.
+        A file locked by someone else raises :class:`Locked` (EOS checks a
+        lock only on writes, so the client asks). The holder passes
+        ``lock_id``: the lock is released first.
         """
         path = validate_target(path)
         req = sp_pb.DeleteRequest(ref=_ref(path), lock_id=lock_id or "")
@@ -168,7 +166,7 @@ class NamespaceOps(ReadOps):
         self._refused_if_locked("Delete", req, path)
 
     def _advisory(self, path: str, lock_id: str | None) -> None:
-        """Where the server has no CS3 locks, honour the metadata lock here."""
+        """Honour someone else's lock here: the server does not (see lock_guard)."""
         if self.lock_guard is not None:
             self.lock_guard(path, lock_id)
 

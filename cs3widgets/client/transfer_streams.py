@@ -1,5 +1,4 @@
-"""File objects over transfers: ``Transfers.open(path, "rb"/"wb")`` and a
-forward-only reader of a streamed HTTP response (server-side copies)."""
+"""File objects over transfers: ``Transfers.open(path, "rb"/"wb")``."""
 
 from __future__ import annotations
 
@@ -9,37 +8,11 @@ import tempfile
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from . import http
 from .models import Entry
 from .upload_source import SPOOL_MEMORY
 
 if TYPE_CHECKING:
     from .transfers import Transfers
-
-
-class ResponseStream:
-    """A forward-only ``read(n)`` over a streamed httpx response."""
-
-    def __init__(self, resp: httpx.Response, path: str) -> None:
-        self._it = resp.iter_raw()
-        self._buf = memoryview(b"")
-        self._path = path
-
-    def read(self, n: int = -1) -> bytes:
-        if not self._buf:
-            try:
-                self._buf = memoryview(next(self._it))
-            except StopIteration:
-                return b""
-            except httpx.HTTPError as exc:
-                raise http.error_for_exception(exc, path=self._path, action="download") from None
-        if n < 0 or n >= len(self._buf):
-            out, self._buf = bytes(self._buf), memoryview(b"")
-        else:
-            out, self._buf = bytes(self._buf[:n]), self._buf[n:]
-        return out
 
 
 class HTTPReader(io.RawIOBase):
@@ -50,11 +23,9 @@ class HTTPReader(io.RawIOBase):
         self.name = path
         self._stack = contextlib.ExitStack()
         target = transfers.initiate_download(path)
-        resp = self._stack.enter_context(transfers._get(target))
-        length = resp.headers.get("content-length")
+        self._stream = self._stack.enter_context(transfers._get(target))
         #: The size announced by the server, if any.
-        self.size = int(length) if length is not None else None
-        self._stream = ResponseStream(resp, path)
+        self.size = self._stream.size
 
     def readable(self) -> bool:
         return True
@@ -128,4 +99,4 @@ class UploadWriter(io.RawIOBase):
         self.close()
 
 
-__all__ = ["HTTPReader", "ResponseStream", "UploadWriter"]
+__all__ = ["HTTPReader", "UploadWriter"]

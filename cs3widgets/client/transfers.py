@@ -16,15 +16,17 @@ failed or killed upload therefore leaves nothing at the destination, in
 the recycle bin or as a hidden file. tus is preferred where offered because
 it can resume.
 
-All HTTP goes through httpx with explicit timeouts (see ``http.py``). The tus
-core (HEAD for the offset, streamed PATCH, DELETE) is spoken directly over
-httpx rather than through tuspy; the measured reason is in
+Every HTTP request goes through one seam, :class:`~.data_plane.DataPlane`
+(headers, counting, retries of idempotent requests, one status table). The
+tus core (HEAD for the offset, streamed PATCH, DELETE) is spoken directly
+rather than through tuspy; the measured reason is in
 :func:`cs3widgets.client.tus._patch`.
 
 ``Transfers`` is the facade over the modules that do the work: download
-targets and their cache (``download_targets.py``), the shared HTTP side
-(``transfer_http.py``), tus (``tus.py``), simple PUT (``simple_put.py``),
-copies (``copying.py``) and file objects (``transfer_streams.py``).
+targets and their cache (``download_targets.py``), every HTTP request
+(``data_plane.py``), ranged reads (``ranged_reads.py``), tus (``tus.py``),
+simple PUT (``simple_put.py``), copies (``copying.py``) and file objects
+(``transfer_streams.py``).
 """
 
 from __future__ import annotations
@@ -38,11 +40,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-import httpx
-
-from . import http, tus
+from . import tus
 from .connection import Connection
 from .copying import Copies
+from .data_plane import DataPlane, Progress, Streamed
 from .download_targets import (
     TARGET_CACHE_SIZE,
     TARGET_MARGIN,
@@ -51,12 +52,20 @@ from .download_targets import (
     DownloadTarget,
     DownloadTargets,
 )
-from .errors import Locked, NotFound, PermissionDenied, TransferError, Unauthenticated
+from .errors import (
+    AlreadyExists,
+    CS3Error,
+    Locked,
+    NotFound,
+    PermissionDenied,
+    TransferError,
+    Unauthenticated,
+)
 from .models import Entry, Lock
 from .paths import parent, validate_path, validate_target
+from .ranged_reads import fetch_range
 from .simple_put import put
-from .transfer_http import Progress, TransferHTTP
-from .transfer_streams import HTTPReader, ResponseStream, UploadWriter
+from .transfer_streams import HTTPReader, UploadWriter
 from .tus import TUS_HEADERS, TUS_RETRIES, TUS_RETRY_DELAY, PendingUpload, UploadInterrupted
 from .upload_intent import initiate_upload, who_locked
 from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
@@ -80,7 +89,6 @@ class Transfers:
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         use_tus: bool = True,
-        http_client: httpx.Client | None = None,
         locks: Locks | None = None,
     ) -> None:
         if files is None:
@@ -98,17 +106,11 @@ class Transfers:
         self.chunk_size = chunk_size
         #: Set to False to force the simple-PUT path even where tus is offered.
         self.use_tus = use_tus
-        self._link = TransferHTTP(conn, http_client)
+        self._link = DataPlane(conn)
         #: Count of HTTP requests sent by method, like ``conn.calls`` for gRPC.
         self.http_calls: dict[str, int] = self._link.calls
-        # Ranged reads: keep-alive connections and download targets by path.
-        self._data = self._link.data
+        # Download targets by path, shared by ranged reads of one file.
         self._targets = DownloadTargets(conn)
-
-    @property
-    def http(self) -> httpx.Client:
-        """The HTTP client (created on first use)."""
-        return self._link.client
 
     def close(self) -> None:
         """Close the HTTP client."""
@@ -117,6 +119,7 @@ class Transfers:
 
     # -- helpers -------------------------------------------------------------
     def _headers(self, transfer_token: str = "") -> dict[str, str]:
+        """Headers authenticating one data request (benchmarks replay them in curl)."""
         return self._link.headers(transfer_token)
 
     def _initiate_upload(self, dest: str, size: int, **intent: Any) -> dict[str, Any]:
@@ -167,14 +170,11 @@ class Transfers:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _count(self, method: str) -> None:
-        self._link.count(method)
-
-    def _get(
-        self, target: DownloadTarget, *, byte_range: tuple[int, int] | None = None
-    ) -> AbstractContextManager[httpx.Response]:
-        """Open a streamed GET of ``target`` (optionally a byte range)."""
-        return self._link.stream(target, byte_range=byte_range)
+    def _get(self, target: DownloadTarget) -> AbstractContextManager[Streamed]:
+        """Open a GET of ``target`` whose body is read as it arrives."""
+        return self._link.stream(
+            target.url, path=target.path, transfer_token=target.transfer_token
+        )
 
     # -- upload --------------------------------------------------------------
     def upload(
@@ -219,19 +219,30 @@ class Transfers:
         if lock is None and lock_id:
             lock = Lock(lock_id=lock_id, holder="", app_name=GUARD_APP)
         with open_source(src) as source:
+            return self._write(source, dest, progress, if_match, overwrite, resumable, lock)
 
-            def write(held: Lock | None) -> Entry:
-                return self._upload(
-                    source, dest, progress, if_match, overwrite, resumable, held
-                )
+    def _write(
+        self,
+        source: Window,
+        dest: str,
+        progress: Progress | None,
+        if_match: str | None,
+        overwrite: bool,
+        resumable: bool,
+        lock: Lock | None = None,
+    ) -> Entry:
+        """Upload ``source`` under the write guard (see :meth:`upload`)."""
 
-            def keep_ours(path: str) -> Entry:
-                source.seek(0)
-                return self._upload(source, path, None, None, False, False, None)
+        def write(held: Lock | None) -> Entry:
+            return self._upload(source, dest, progress, if_match, overwrite, resumable, held)
 
-            return self._guard.run(
-                dest, write, keep_ours, if_match=if_match, overwrite=overwrite, lock=lock
-            )
+        def keep_ours(path: str) -> Entry:
+            source.seek(0)  # a forward-only source cannot: the guard says so
+            return self._upload(source, path, None, None, False, False, None)
+
+        return self._guard.run(
+            dest, write, keep_ours, if_match=if_match, overwrite=overwrite, lock=lock
+        )
 
     def _upload(
         self,
@@ -258,14 +269,28 @@ class Transfers:
             return self._send(
                 source, dest, progress, if_match, overwrite, resumable, lock, protocols
             )
-        except Locked as exc:
-            raise who_locked(self.conn, self.files, dest, exc) from None
-        except TransferError:
-            # Reva's plain local drivers accept an upload into a missing
-            # folder and fail only at the commit (HTTP 500): say why.
-            if not self.files.exists(parent(dest)):
-                raise NotFound("the folder does not exist", path=parent(dest)) from None
-            raise
+        except (Locked, TransferError) as exc:
+            raise self._why_refused(dest, exc) from None
+
+    def _why_refused(self, dest: str, exc: CS3Error) -> CS3Error:
+        """The plain reason for a refused data PUT, asked of the server after it.
+
+        The data server says little: EOS answers 409 both for a lock held by
+        someone else and for a missing folder, and 500 for a file over a
+        folder (tools/revad/FIDELITY.md); Reva's plain local drivers answer
+        500 for both of the latter. One GetLock and a Stat or two tell which.
+        """
+        if isinstance(exc, Locked):
+            named = who_locked(self.conn, self.files, dest, exc)
+            if named is not exc:
+                return named
+        if not self.files.exists(parent(dest)):
+            return NotFound("the folder does not exist", path=parent(dest))
+        with contextlib.suppress(CS3Error):
+            if self.files.stat(dest).is_dir:
+                return AlreadyExists("a folder has this name; an upload never replaces a folder",
+                                     path=dest)
+        return exc
 
     def _send(
         self,
@@ -295,7 +320,7 @@ class Transfers:
         if simple is None:
             raise TransferError("the server offered no usable upload protocol", path=dest)
         put(
-            self._link, simple.upload_endpoint, simple.token, source, dest, progress, overwrite,
+            self._link, simple.upload_endpoint, simple.token, source, dest, progress,
             chunk_size=self.chunk_size, lock=lock,
         )
         return self.files.stat(dest)
@@ -355,14 +380,10 @@ class Transfers:
     def _download_to(
         self, target: DownloadTarget, out: Any, progress: Progress | None
     ) -> int:
-        return http.download_into(
-            target.url,
-            self._headers(target.transfer_token),
-            out,
-            path=target.path,
-            progress=progress,
-            count=lambda: self._count("GET"),
-        )
+        return self._link.request(
+            "GET", target.url, path=target.path, action="download",
+            transfer_token=target.transfer_token, into=out, progress=progress,
+        ).received
 
     def read_bytes(self, path: str) -> bytes:
         """The whole content of a file (for small files)."""
@@ -375,20 +396,12 @@ class Transfers:
 
         A negative ``start`` asks for the last ``-start`` bytes.
         """
-        if end is not None and end <= start:
-            return b""
-        headers = self._headers(target.transfer_token)
-        if start < 0:
-            # An HTTP suffix range: "bytes=-N".
-            if end is not None:
-                raise ValueError("a negative start needs end=None")
-            return self._data.get_suffix(target.url, headers, -start, path=target.path)
-        return self._data.get_range(target.url, headers, start, end, path=target.path)
+        return fetch_range(self._link, target, start, end)
 
     @property
     def http_bytes_received(self) -> int:
         """Body bytes received by ranged reads (for tests and benchmarks)."""
-        return self._data.bytes_received
+        return self._link.bytes_received
 
     # -- file objects ----------------------------------------------------------
     def open(self, path: str, mode: str = "rb", **upload_options: Any) -> IO[Any]:
@@ -419,19 +432,17 @@ class Transfers:
         Bytes never touch the local disk. ``progress(done, total)`` counts the
         bytes of all files. Refuses an existing ``dst`` unless ``overwrite``.
         """
-        copies = Copies(self.files, self._download_window, self._upload)
+        copies = Copies(self.files, self._download_window, self._write)
         return copies.copy(src, dst, overwrite, progress)
 
     @contextlib.contextmanager
     def _download_window(self, src: str) -> Iterator[Window]:
         """``src``'s download body as a forward-only upload source (for copies)."""
         target = self.initiate_download(src)
-        with self._get(target) as resp:
-            length = resp.headers.get("content-length")
-            if length is None:
+        with self._get(target) as body:
+            if body.size is None:
                 raise TransferError("the server sent no Content-Length", path=src)
-            stream = ResponseStream(resp, src)
-            yield Window(stream, int(length), seekable=False)
+            yield Window(body, body.size, seekable=False)
 
 
 __all__ = [

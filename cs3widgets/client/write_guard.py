@@ -166,14 +166,15 @@ class WriteGuard:
         if len(archived) <= (0 if before is None else 1):
             return entry
         theirs = archived[0]  # newest first: the content our write replaced
-        ours = keep_ours(conflicted_name(dest, self._locks.me().username))
+        try:
+            ours: Entry | None = keep_ours(conflicted_name(dest, self._locks.me().username))
+        except (OSError, ValueError):
+            ours = None  # a forward-only source (a copy's download): it is still there
         self._files.restore_version(dest, theirs.key)
-        err = Conflict(
-            f"someone else saved this file meanwhile; their version stays, yours was kept "
-            f"as {ours.name}",
-            path=dest,
-        )
-        err.kept_as = ours.path  # type: ignore[attr-defined]
+        kept = f"yours was kept as {ours.name}" if ours else "yours is unchanged at its source"
+        err = Conflict(f"someone else saved this file meanwhile; their version stays, {kept}",
+                       path=dest)
+        err.kept_as = ours.path if ours else None  # type: ignore[attr-defined]
         raise err
 
 
