@@ -142,12 +142,13 @@ def test_reshare_needs_add_grant(
     share = einstein.shares.create(folder, "marie", "Viewer")
     mounted = marie.shares.accept(share.id).path
     try:
-        # A Viewer may not pass the share on: the server refuses (it says
-        # only "error creating share"); the client says why.
-        sent = marie.conn.calls["CreateShare"]
+        # A Viewer may not pass the share on. Reva's gateway would store the
+        # share before the storage refuses its grant (v1.29 leaves it in the
+        # grantee's list), so the client refuses first, with the reason.
+        sent = marie.conn.calls.get("CreateShare", 0)
         with pytest.raises(PermissionDenied, match="ask its owner"):
             marie.shares.create(mounted, "richard", "Viewer")
-        assert marie.conn.calls["CreateShare"] == sent + 1
+        assert marie.conn.calls.get("CreateShare", 0) == sent
         assert marie.shares.list() == []
         assert all(r.share.creator != "marie" for r in richard.shares.received())
 

@@ -7,7 +7,7 @@ Reva's gateway caps a storage provider's answer at 10,240,000 bytes
 gateway implements ``ListContainerStream``: a production gateway lists at
 most ~34,000 entries of one folder (~290 bytes each). The test server no
 longer raises that cap (tools/revad/FIDELITY.md), so the big folder here is
-the largest a CERNBox gateway can list in one answer, with a margin.
+well within what a CERNBox gateway can list in one answer.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from cs3widgets.widgets.widget_tree import walk
 
 PAGE = DEFAULT_PAGE_SIZE
 #: Entries of the big folder: what one gateway answer can carry (see above).
-BIG = 30_000
+BIG = 20_000
 LAST = f"f{BIG - 1:06d}.dat"
 #: Models one Browser may create, whatever the folder size: its controls
 #: (measured: 179) and one page of table rows (7 models a row in My files: 529 in all).
@@ -48,7 +48,7 @@ def _fill(revad, unique: str, count: int) -> str:
 
 @pytest.fixture(scope="module")
 def big_folder(revad) -> str:
-    """A 30,000-entry folder of einstein's (read-only for the tests that use it)."""
+    """A 20,000-entry folder of einstein's (read-only for the tests that use it)."""
     return _fill(revad, f"big-{uuid.uuid4().hex[:8]}", BIG)
 
 

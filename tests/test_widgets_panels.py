@@ -109,9 +109,9 @@ def test_info_panel_for_a_viewer_recipient(
     assert fields["Kind"] == "Folder" and fields["Your role"] == "Viewer"
     assert fields["Owner"] == "Albert Einstein (einstein)"
     assert fields["Who has access"] == "You as Viewer"
-    # The local driver gives a folder its inode's size, not its tree's: no Size.
-    assert einstein.files.stat(folder).size % 4096 == 0
-    assert "Size" not in fields and "4.0 KB" not in p.details.value
+    # A folder's size is its tree's, as EOS reports it: the panel says so.
+    assert einstein.files.stat(folder).size == 8
+    assert fields["Size"].startswith("8 B")
     p.path = f"{reached}/table.csv"
     fields = dict(p.rows())
     assert fields["Kind"] == "CSV file" and fields["Your role"] == "Viewer"

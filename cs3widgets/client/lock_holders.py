@@ -63,6 +63,7 @@ class LockHolders:
             type="write",
             expires=convert.timestamp(lock.expiration) if lock.HasField("expiration") else None,
             app_name=lock.app_name,
+            holder_id=lock.user.opaque_id if lock.HasField("user") else "",
         )
 
 

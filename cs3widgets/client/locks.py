@@ -117,6 +117,13 @@ class Locks(NativeLockOps, MetadataLockOps):
         if self._native is not False:
             try:
                 return self._native_set(path, lock_id, expires_in, app_name)
+            except Locked:
+                # Setting our own lock again is a refresh: EOS refuses a
+                # second SetLock while a lock naming a user is live.
+                current = self._native_get(path)
+                if current is None or current.lock_id != lock_id:
+                    raise
+                return self.refresh_lock(path, lock_id, expires_in=expires_in)
             except (Unimplemented, ServerError):
                 if self._native:
                     raise

@@ -72,10 +72,9 @@ class NativeLockOps(LockHolders):
         try:
             res = self._conn.call("GetLock", req, path=path)
         except NotFound:
-            # Servers with locks answer NOT_FOUND for "no lock"; the file itself
-            # may also be missing, which Stat tells apart.
+            # EOS's driver answers NOT_FOUND for "no lock" (eosfs getLock);
+            # the file was there a moment ago (_lock_ref's Stat found it).
             self._native = True
-            self._files.stat(path)
             return None
         self._native = True
         return self._model(res.lock) if res.HasField("lock") and res.lock.lock_id else None

@@ -113,6 +113,14 @@ class PublicLinks:
             password=password or "",
             expiration=convert.to_timestamp(expiration, types_pb2.Timestamp),
         )
+        # Neither Reva's gateway, nor its public share provider, nor
+        # CERNBox's public-share manager (reva-plugins share/sql/public_link.go
+        # CreatePublicShare) looks at the creator's permissions: a Viewer of
+        # a shared folder would publish it to anyone. CERNBox's web front end
+        # refuses that (its OCS API), so the client does, before sending.
+        refusal = why_refused(info, role, path, operation="CreatePublicShare")
+        if refusal is not None:
+            raise refusal
         if display_name:
             # Reva's public-share managers read the link's name from the
             # resource info's arbitrary metadata; newer protos also carry a

@@ -153,11 +153,11 @@ def role_from_permissions(message: Any) -> Role:
 def why_refused(
     info: Any, role: Role, path: str, *, operation: str = ""
 ) -> PermissionDenied | None:
-    """Why the server refused to let the caller share ``info`` as ``role``, if its
-    permissions explain it (``None`` when they do not, or were not reported).
+    """Why the caller may not share ``info`` as ``role``, if its permissions
+    explain it (``None`` when they do not, or were not reported).
 
-    Called only after the server refused: the server decides, this only
-    puts its refusal into words a user can act on.
+    Checked before a share or link is sent (production's gRPC path does not
+    refuse them: see the callers), and used to word a server's refusal.
     """
     held = flags_of(info.permission_set)
     if not held:

@@ -122,6 +122,13 @@ class SharesMadeOps(ShareModels):
             permissions=co_res.SharePermissions(permissions=role_permissions(role)),
             expiration=convert.to_timestamp(expiration, types_pb2.Timestamp),
         )
+        # CERNBox refuses a share its creator may not make in its web front
+        # end (its OCS API); over gRPC, Reva's gateway stores the share before
+        # the storage refuses the grant and leaves it in the grantee's list
+        # (v1.29; tools/revad/FIDELITY.md). So the client checks first.
+        refusal = why_refused(info, role, path, operation="CreateShare")
+        if refusal is not None:
+            raise refusal
         try:
             res = self._conn.call(
                 "CreateShare", co_pb.CreateShareRequest(resource_info=info, grant=grant), path=path

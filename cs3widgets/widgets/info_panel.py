@@ -139,8 +139,8 @@ class InfoPanel(ClientHolder, w.VBox):
     def rows(self) -> list[tuple[str, str]]:
         """The person's facts shown, in order, as (field, plain text) pairs.
 
-        A folder has a Size row only where the server gives the size of its
-        contents (see :func:`~.resource_kind.content_size`).
+        A folder's Size is its tree's, as the server reports it
+        (see :func:`~.resource_kind.content_size`).
         """
         e = self.entry
         if e is None:
@@ -148,8 +148,7 @@ class InfoPanel(ClientHolder, w.VBox):
         rows = [("Name", e.name or "/"), ("Kind", kind_label(e)),
                 ("Where", e.path.rsplit("/", 1)[0] or "/" if e.path not in ("", "/") else "\u2014")]
         size = content_size(e)
-        if size is not None:
-            rows.append(("Size", f"{human_size(size)} ({size:,} bytes)"))
+        rows.append(("Size", f"{human_size(size)} ({size:,} bytes)"))
         role = role_from_flags(e.permissions).name if e.permissions else ""
         rows += [
             ("Modified", local_time(e.mtime, seconds=True) or "\u2014"),

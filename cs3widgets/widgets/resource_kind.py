@@ -20,11 +20,6 @@ _KINDS: dict[str, str] = {
     "yml": "YAML file",
 }
 
-#: File-system block size: POSIX storage reports a directory's own inode size
-#: in whole blocks (4096 on ext4 and XFS), which says nothing of its contents.
-DIRECTORY_BLOCK = 4096
-
-
 def kind_label(entry: Entry) -> str:
     """``"Folder"``, ``"CSV file"``, ``"Jupyter notebook"``, ``"File"``."""
     if entry.type is EntryType.FOLDER:
@@ -40,22 +35,13 @@ def kind_label(entry: Entry) -> str:
     return _KINDS.get(ext.lower(), f"{ext.upper()} file")
 
 
-def content_size(entry: Entry) -> int | None:
-    """The size of what the entry holds, or ``None`` when the server does not tell.
+def content_size(entry: Entry) -> int:
+    """The size of what the entry holds: a file's length, a folder's tree.
 
-    A file's size is its length. A folder's is only worth showing where the
-    storage gives the size of its tree (EOS and Reva's decomposedfs do).
-    CS3 has no flag for that, and POSIX-backed drivers (Reva's ``local``
-    driver, ours) give the directory inode's size instead, which is always a
-    whole number of blocks: such a size is not shown ("4.0 KB" for a folder
-    of gigabytes would mislead). A tree size that happens to be an exact
-    multiple of 4096 is hidden too; that loses a fact, never states a wrong one.
+    EOS reports a folder's size as the total of its tree, and so does our
+    test server (tools/revad/FIDELITY.md); it is shown as the server says.
     """
-    if entry.type is not EntryType.FOLDER:
-        return entry.size
-    if entry.size <= 0 or entry.size % DIRECTORY_BLOCK == 0:
-        return None
     return entry.size
 
 
-__all__ = ["DIRECTORY_BLOCK", "content_size", "kind_label"]
+__all__ = ["content_size", "kind_label"]

@@ -27,12 +27,13 @@ def count_of(n: int, one: str, many: str = "items") -> str:
 
 
 def name_lock_holder(client: Any, exc: CS3Error, entry: Any) -> None:
-    """Fill in who holds the lock the server refused us with (it does not say).
+    """Name who holds the lock we were refused with, by display name.
 
     The listing's lock (else one GetLock) gives the holder's id; the name is
-    the user's display name (one cached lookup).
+    the user's display name (one cached lookup). The service layer names
+    the holder by user name, where it knows it at all.
     """
-    if not isinstance(exc, Locked) or exc.holder:
+    if not isinstance(exc, Locked):
         return
     lock = getattr(entry, "lock", None)
     try:
