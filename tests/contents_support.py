@@ -52,6 +52,13 @@ class Runner:
         self.loop.run_until_complete(cancel_all())
         self.loop.close()
 
+    def at_once(self, *saves: Coroutine[Any, Any, Any]) -> list[Any]:
+        """Run ``saves`` concurrently; each result, or the exception it raised."""
+        async def gather() -> list[Any]:
+            return await asyncio.gather(*saves, return_exceptions=True)
+
+        return self(gather())
+
     def error(self, coro: Coroutine[Any, Any, Any]) -> HTTPError:
         """The HTTPError ``coro`` raises (the test fails if it raises none)."""
         with pytest.raises(HTTPError) as err:

@@ -10,8 +10,6 @@ user's text survives: saved, or kept as a conflicted copy beside the file.
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 from contents_support import cell_source, notebook_bytes
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
@@ -129,12 +127,7 @@ def test_two_sessions_saving_at_once_lose_no_update(login, folder, make_cm, run,
         a["content"].cells[0].source = f"first {round_}"
         b["content"].cells[0].source = f"second {round_}"
 
-        async def both(a: dict = a, b: dict = b) -> list:
-            return await asyncio.gather(
-                mine.save(a, "n.ipynb"), theirs.save(b, "n.ipynb"), return_exceptions=True
-            )
-
-        results = run(both())
+        results = run.at_once(mine.save(a, "n.ipynb"), theirs.save(b, "n.ipynb"))
         assert not isinstance(results[0], Exception), results
         assert isinstance(results[1], Exception) and results[1].status_code == 423
         assert cell_source(a_client.transfers.read_bytes(path)) == f"first {round_}"

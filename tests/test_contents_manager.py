@@ -344,12 +344,7 @@ def test_two_concurrent_savers_lose_no_update(einstein, marie, folder, make_cm, 
         a["content"].cells[0].source = f"from einstein {round_}"
         b["content"].cells[0].source = f"from marie {round_}"
 
-        async def both(a: dict = a, b: dict = b) -> list:
-            return await asyncio.gather(
-                mine.save(a, "n.ipynb"), hers.save(b, "n.ipynb"), return_exceptions=True
-            )
-
-        results = run(both())
+        results = run.at_once(mine.save(a, "n.ipynb"), hers.save(b, "n.ipynb"))
         errors = [r for r in results if isinstance(r, Exception)]
         # Without edit locks each save still locks while it compares and
         # writes (the client's write guard): the loser meets that lock (423)

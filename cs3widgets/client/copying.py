@@ -10,13 +10,14 @@ from .data_plane import Progress
 from .errors import AlreadyExists, InvalidName
 from .models import Entry
 from .paths import is_within, join, validate_target
+from .upload_plan import UploadPlan
 from .upload_source import Window
 
 if TYPE_CHECKING:
     from .files import Files
 
-#: ``upload(source, dest, progress, if_match, overwrite, resumable)``.
-WindowUpload = Callable[[Window, str, Progress | None, str | None, bool, bool], Entry]
+#: ``upload(source, plan)``: Transfers' guarded upload.
+WindowUpload = Callable[[Window, UploadPlan], Entry]
 #: Opens a file's download as a forward-only upload source of its size.
 DownloadWindow = Callable[[str], AbstractContextManager[Window]]
 
@@ -81,7 +82,7 @@ class Copies:
     ) -> int:
         relay = None if progress is None else (lambda d, _t: progress(base + d, total))
         with self._open_download(src) as source:
-            self._upload(source, dst, relay, None, overwrite, False)
+            self._upload(source, UploadPlan(dst, relay, overwrite=overwrite))
         return source.size
 
 

@@ -37,6 +37,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
@@ -68,6 +69,7 @@ from .simple_put import put
 from .transfer_streams import HTTPReader, UploadWriter
 from .tus import TUS_HEADERS, TUS_RETRIES, TUS_RETRY_DELAY, PendingUpload, UploadInterrupted
 from .upload_intent import initiate_upload, who_locked
+from .upload_plan import UploadPlan
 from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
 from .write_guard import GUARD_APP, WriteGuard
 
@@ -211,64 +213,46 @@ class Transfers:
         says where).
 
         On failure nothing appears at ``dest`` and a file it overwrote keeps
-        its old content. The server's partial data is deleted, unless
+        its old content (EOS never commits a short body; Reva's plain local
+        drivers do, and the old content is then among the file's versions). The server's partial data is deleted, unless
         ``resumable=True``: then :class:`UploadInterrupted` is raised and its
         ``pending`` can be passed to :meth:`resume` (or :meth:`abort`).
         """
         dest = validate_target(dest)
         if lock is None and lock_id:
             lock = Lock(lock_id=lock_id, holder="", app_name=GUARD_APP)
+        plan = UploadPlan(dest, progress, if_match, overwrite, resumable, lock)
         with open_source(src) as source:
-            return self._write(source, dest, progress, if_match, overwrite, resumable, lock)
+            return self._write(source, plan)
 
-    def _write(
-        self,
-        source: Window,
-        dest: str,
-        progress: Progress | None,
-        if_match: str | None,
-        overwrite: bool,
-        resumable: bool,
-        lock: Lock | None = None,
-    ) -> Entry:
-        """Upload ``source`` under the write guard (see :meth:`upload`)."""
+    def _write(self, source: Window, plan: UploadPlan) -> Entry:
+        """Upload ``source`` as ``plan`` says, under the write guard (see :meth:`upload`)."""
 
         def write(held: Lock | None) -> Entry:
-            return self._upload(source, dest, progress, if_match, overwrite, resumable, held)
+            return self._upload(source, replace(plan, lock=held))
 
         def keep_ours(path: str) -> Entry:
             source.seek(0)  # a forward-only source cannot: the guard says so
-            return self._upload(source, path, None, None, False, False, None)
+            return self._upload(source, UploadPlan(path, overwrite=False))
 
-        return self._guard.run(
-            dest, write, keep_ours, if_match=if_match, overwrite=overwrite, lock=lock
-        )
+        return self._guard.run(plan, write, keep_ours)
 
-    def _upload(
-        self,
-        source: Window,
-        dest: str,
-        progress: Progress | None,
-        if_match: str | None,
-        overwrite: bool,
-        resumable: bool,
-        lock: Lock | None = None,
-    ) -> Entry:
+    def _upload(self, source: Window, plan: UploadPlan) -> Entry:
+        """Initiate and send one upload (no guard: :meth:`_write` decides when)."""
+        dest = plan.dest
         source.seek(0)
         try:
             # if_match, if_not_exist and lock_id are sent as the CS3 API
             # defines them; upstream Reva drops them before the storage, so a
             # site that honours them is a bonus (the guard does not rely on it).
             protocols = self._initiate_upload(
-                dest, source.size, if_match=if_match, overwrite=overwrite,
-                lock_id=lock.lock_id if lock else None,
+                dest, source.size, if_match=plan.if_match, overwrite=plan.overwrite,
+                lock_id=plan.lock.lock_id if plan.lock else None,
             )
         except Locked as exc:
             raise who_locked(self.conn, self.files, dest, exc) from None
         try:
-            return self._send(
-                source, dest, progress, if_match, overwrite, resumable, lock, protocols
-            )
+            return self._send(source, plan, protocols)
         except (Locked, TransferError) as exc:
             raise self._why_refused(dest, exc) from None
 
@@ -292,38 +276,28 @@ class Transfers:
                                      path=dest)
         return exc
 
-    def _send(
-        self,
-        source: Window,
-        dest: str,
-        progress: Progress | None,
-        if_match: str | None,
-        overwrite: bool,
-        resumable: bool,
-        lock: Lock | None,
-        protocols: dict[str, Any],
-    ) -> Entry:
+    def _send(self, source: Window, plan: UploadPlan, protocols: dict[str, Any]) -> Entry:
         offer = protocols.get("tus") if self.use_tus else None
         # A zero-length tus upload never completes (tusd finishes an upload
         # only inside a PATCH that reaches its size), so it goes as a PUT.
         if offer is not None and source.size > 0:
             pending = PendingUpload(
-                dest, source.size, offer.upload_endpoint, offer.token, if_match, 0, overwrite,
-                lock,
+                plan.dest, source.size, offer.upload_endpoint, offer.token, plan.if_match, 0,
+                plan.overwrite, plan.lock,
             )
             tus.run_upload(
-                self._link, pending, source, progress, resumable,
+                self._link, pending, source, plan.progress, plan.resumable,
                 chunk_size=self.chunk_size, fresh=True,
             )
-            return self.files.stat(dest)
+            return self.files.stat(plan.dest)
         simple = protocols.get("simple")
         if simple is None:
-            raise TransferError("the server offered no usable upload protocol", path=dest)
+            raise TransferError("the server offered no usable upload protocol", path=plan.dest)
         put(
-            self._link, simple.upload_endpoint, simple.token, source, dest, progress,
-            chunk_size=self.chunk_size, lock=lock,
+            self._link, simple.upload_endpoint, simple.token, source, plan.dest, plan.progress,
+            chunk_size=self.chunk_size, lock=plan.lock,
         )
-        return self.files.stat(dest)
+        return self.files.stat(plan.dest)
 
     # -- tus: resume, offset, abort --------------------------------------------
     def resume(

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from .errors import AlreadyExists, Conflict, CS3Error, NotFound
 from .models import Entry, Lock
 from .paths import basename, join, parent
+from .upload_plan import UploadPlan
 
 if TYPE_CHECKING:
     from .files import Files
@@ -90,32 +91,22 @@ class WriteGuard:
         self._files = files
         self._locks = locks
 
-    def run(
-        self,
-        dest: str,
-        write: Write,
-        keep_ours: Callable[[str], Entry],
-        *,
-        if_match: str | None,
-        overwrite: bool,
-        lock: Lock | None,
-    ) -> Entry:
-        """Write ``dest`` if the precondition holds; ``keep_ours(path)`` writes our
-        bytes elsewhere when a lost race is detected."""
-        conditional = if_match is not None or not overwrite
-        if lock is not None:
+    def run(self, plan: UploadPlan, write: Write, keep_ours: Callable[[str], Entry]) -> Entry:
+        """Write ``plan.dest`` if the plan's precondition holds; ``keep_ours(path)``
+        writes our bytes elsewhere when a lost race is detected."""
+        dest = plan.dest
+        if plan.lock is not None:
             # The caller holds the lock: nobody else can write meanwhile.
-            if conditional:
-                check(self._files, dest, if_match, overwrite)
-            return write(lock)
+            if plan.conditional:
+                check(self._files, dest, plan.if_match, plan.overwrite)
+            return write(plan.lock)
         native = self._locks.supported(dest)
         if native is None:
             # Unknown only when ``dest`` does not exist: no lock to respect,
             # none to take; "must not exist" is checked first.
-            if not conditional:
-                return write(None)
-            return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
-        if not conditional:
+            return self._check_write_detect(plan, write, keep_ours) if plan.conditional \
+                else write(None)
+        if not plan.conditional:
             # Reva's plain local drivers archive a folder as a "version" of a
             # file uploaded over it, and honour no lock: both are checked
             # here (the metadata lock is advisory).
@@ -132,32 +123,28 @@ class WriteGuard:
             held = self._locks.set_lock(dest, expires_in=GUARD_TTL, app_name=GUARD_APP)
         except NotFound:
             # Nothing to lock: the file does not exist (now).
-            return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
+            return self._check_write_detect(plan, write, keep_ours)
         try:
             if not native:
                 # Other writers (the web, other tools) ignore a metadata lock.
-                return self._check_write_detect(dest, write, keep_ours, if_match, overwrite)
-            check(self._files, dest, if_match, overwrite)
+                return self._check_write_detect(plan, write, keep_ours)
+            check(self._files, dest, plan.if_match, plan.overwrite)
             return write(held)
         finally:
             with contextlib.suppress(CS3Error):
                 self._locks.unlock(dest, held.lock_id)
 
     def _check_write_detect(
-        self,
-        dest: str,
-        write: Write,
-        keep_ours: Callable[[str], Entry],
-        if_match: str | None,
-        overwrite: bool,
+        self, plan: UploadPlan, write: Write, keep_ours: Callable[[str], Entry]
     ) -> Entry:
+        dest = plan.dest
         # The versions first, then the check: a writer that lands after the
         # listing either fails our check or shows up as one more version.
         try:
             known = {v.key for v in self._files.versions(dest)}
         except CS3Error:
             known = set()  # nothing there, or a folder: the check says which
-        before = check(self._files, dest, if_match, overwrite)
+        before = check(self._files, dest, plan.if_match, plan.overwrite)
         entry = write(None)
         archived = [v for v in self._files.versions(dest) if v.key not in known]
         # Our write archives exactly what it replaced: nothing for a new file,
