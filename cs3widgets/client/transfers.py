@@ -215,8 +215,9 @@ class Transfers:
         On failure nothing appears at ``dest`` and a file it overwrote keeps
         its old content (EOS never commits a short body; Reva's plain local
         drivers do, and the old content is then among the file's versions).
-        The server's partial data is deleted, unless ``resumable=True``: then :class:`UploadInterrupted` is raised and its
-        ``pending`` can be passed to :meth:`resume` (or :meth:`abort`).
+        The server's partial data is deleted, unless ``resumable=True``: then
+        :class:`UploadInterrupted` is raised and its ``pending`` can be
+        passed to :meth:`resume` (or :meth:`abort`).
         """
         dest = validate_target(dest)
         if lock is None and lock_id:
