@@ -72,6 +72,12 @@ for line_rc in (reports / "rc").read_text().split("\n"):
     n, fail, err, skip = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
     passed = n - fail - err - skip
     print(f"{line:8} {passed} passed, {fail + err} failed, {skip} skipped (pytest exit {rc})")
+    # The tests that run on both server profiles (tests/profiles.py), by profile.
+    for profile in ("eos", "upstream"):
+        cases = [c for c in s.iter("testcase") if f"[{profile}]" in c.get("name", "")
+                 or f"[{profile}-" in c.get("name", "")]
+        bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+        print(f"{'':8}   profile {profile:8} {len(cases) - len(bad)} passed, {len(bad)} failed")
     total["passed"] += passed
     total["failed"] += fail + err
     total["skipped"] += skip

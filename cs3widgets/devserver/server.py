@@ -78,7 +78,7 @@ class RevadServer:
                 self.process = subprocess.Popen(
                     [str(binary), "-c", str(config)],
                     cwd=self.site.root,
-                    env=self._environment(),
+                    env=dict(os.environ),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -96,13 +96,6 @@ class RevadServer:
                 self.stop()
                 raise
         return self
-
-    def _environment(self) -> dict[str, str]:
-        # Read by tools/revad/main.go: the gateway's clients of these storage
-        # providers may receive listings larger than Reva's 10 MB default.
-        p = self.site.ports
-        endpoints = ",".join(f"127.0.0.1:{port}" for port in (p.storage_home, p.storage_users))
-        return {**os.environ, "CS3W_LARGE_LISTING_ENDPOINTS": endpoints}
 
     def wait_ready(self, timeout: float) -> None:
         """Block until a demo user can log in through the gateway."""
