@@ -84,3 +84,14 @@ def test_connect_from_config_file_logs_in(revad: RevadServer, tmp_path: Path) ->
     )
     with cs3widgets.connect(config_paths=paths, env={}) as client:
         assert client.whoami().username == "marie"
+
+
+def test_every_service_of_a_site_gets_a_port_of_its_own() -> None:
+    # The kernel may hand one free port out twice in a row; two services on
+    # one address made basic logins land on the public-link auth provider.
+    from cs3widgets.devserver.site_config import SitePorts
+
+    ports = SitePorts(grpc=45001, http=45001, auth_basic=45002, auth_public=45002)
+    values = list(vars(ports).values())
+    assert len(set(values)) == len(values)
+    assert ports.grpc == 45001 and ports.auth_basic == 45002  # the first keeps it

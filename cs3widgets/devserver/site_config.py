@@ -44,6 +44,19 @@ class SitePorts:
     http_ocm_out: int = field(default_factory=free_port)
     http_ocm_in: int = field(default_factory=free_port)
 
+    def __post_init__(self) -> None:
+        # Each port is free when picked, but the kernel may hand the same one
+        # out twice in a row (seen once in CI: basic and public-link auth on
+        # one address, where revad serves both and one answers for the
+        # other). Re-pick until every service has a port of its own.
+        taken: set[int] = set()
+        for name in self.__dataclass_fields__:
+            port = getattr(self, name)
+            while port in taken:
+                port = free_port()
+            setattr(self, name, port)
+            taken.add(port)
+
 
 @dataclass
 class SiteConfig:
