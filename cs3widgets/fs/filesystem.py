@@ -404,9 +404,9 @@ class CS3FileSystem(AbstractFileSystem):
             raise NotImplementedError(f"mode {mode!r} is not supported (use rb, wb or xb)")
         path = self._strip_protocol(path)
         # "xb" fails at open, as Python's open(..., "x") does: nothing reaches
-        # the server before close(), so it cannot refuse yet. This check is
-        # only the early answer; the upload still says "must not exist"
-        # (overwrite=False) and the server's refusal at commit is what counts.
+        # the server before close(). This check is only the early answer; the
+        # upload at close still says "must not exist" (overwrite=False), which
+        # the write guard checks again then (Transfers.upload).
         if mode == "xb" and self.exists(path):
             raise FileExistsError(errno.EEXIST, "the file exists", path)
         if mode == "rb" and kwargs.get("size") is None:
