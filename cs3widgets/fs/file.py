@@ -75,10 +75,14 @@ class CS3File(AbstractBufferedFile):
 
     def commit(self) -> None:
         """Upload everything written so far as the file's content."""
-        self._spool.seek(0)
+        spool = self._spool
+
+        def upload() -> None:
+            spool.seek(0)
+            self.fs.transfers.upload(spool, self.path, overwrite=self.mode != "xb")
+
         try:
-            with self.fs._errors(self.path):
-                self.fs.transfers.upload(self._spool, self.path, overwrite=self.mode != "xb")
+            self.fs._making_parents(self.path, upload)
         finally:
             self.discard()
 
