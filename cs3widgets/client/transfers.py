@@ -44,7 +44,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO
 from . import tus
 from .connection import Connection
 from .copying import Copies
-from .data_plane import DataPlane, Progress, Streamed
+from .data_plane import DataPlane, LinkFailed, Progress, SourceFailed, Streamed
 from .download_targets import (
     TARGET_CACHE_SIZE,
     TARGET_MARGIN,
@@ -62,13 +62,14 @@ from .errors import (
     TransferError,
     Unauthenticated,
 )
+from .lock_holders import locked_error
 from .models import Entry, Lock
 from .paths import parent, validate_path, validate_target
 from .ranged_reads import fetch_range
 from .simple_put import put
 from .transfer_streams import HTTPReader, UploadWriter
 from .tus import TUS_HEADERS, TUS_RETRIES, TUS_RETRY_DELAY, PendingUpload, UploadInterrupted
-from .upload_intent import initiate_upload, who_locked
+from .upload_intent import initiate_upload, lock_on, who_locked
 from .upload_plan import UploadPlan
 from .upload_source import DEFAULT_CHUNK_SIZE, MiB, Source, Window, open_source
 from .write_guard import GUARD_APP, WriteGuard
@@ -255,20 +256,23 @@ class Transfers:
         try:
             return self._send(source, plan, protocols)
         except (Locked, TransferError) as exc:
-            raise self._why_refused(dest, exc) from None
+            raise self._why_refused(dest, plan.lock, exc) from None
 
-    def _why_refused(self, dest: str, exc: CS3Error) -> CS3Error:
+    def _why_refused(self, dest: str, held: Lock | None, exc: CS3Error) -> CS3Error:
         """The plain reason for a refused data PUT, asked of the server after it.
 
         The data server says little: EOS answers 409 both for a lock held by
         someone else and for a missing folder, and 500 for a file over a
-        folder (tools/revad/FIDELITY.md); Reva's plain local drivers answer
-        500 for both of the latter. One GetLock and a Stat or two tell which.
+        folder (tools/revad/FIDELITY.md); EOS from 5.3.15 answers a locked
+        file with 500 too; Reva's plain local drivers answer 500 for a file
+        over a folder and for a missing folder. One GetLock and a Stat or two
+        tell which. A failed connection or source is no refusal: it stands.
         """
-        if isinstance(exc, Locked):
-            named = who_locked(self.conn, self.files, dest, exc)
-            if named is not exc:
-                return named
+        if isinstance(exc, (LinkFailed, SourceFailed)):
+            return exc
+        lock = lock_on(self.conn, self.files, dest)
+        if lock is not None and (held is None or lock.lock_id != held.lock_id):
+            return locked_error(lock, dest)
         if not self.files.exists(parent(dest)):
             return NotFound("the folder does not exist", path=parent(dest))
         with contextlib.suppress(CS3Error):
