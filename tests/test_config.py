@@ -95,3 +95,16 @@ def test_every_service_of_a_site_gets_a_port_of_its_own() -> None:
     values = list(vars(ports).values())
     assert len(set(values)) == len(values)
     assert ports.grpc == 45001 and ports.auth_basic == 45002  # the first keeps it
+
+
+@pytest.mark.parametrize(
+    "secret", [98765431, ["s3cret-pw"], {"access_token": "eyJhbGciOi.s3cret.jwt"}],
+    ids=["int", "list", "dict"],
+)
+@pytest.mark.parametrize("name", ["password", "token"])
+def test_a_secret_of_the_wrong_type_is_refused_without_quoting_it(name: str, secret) -> None:
+    with pytest.raises(Exception) as refused:
+        cs3widgets.connect(gateway="127.0.0.1:1", user="einstein", **{name: secret})
+    text = f"{refused.value!r} {refused.value}"
+    assert name in text and type(secret).__name__ in text  # says what is wrong
+    assert "98765431" not in text and "s3cret" not in text  # and never shows it

@@ -111,3 +111,13 @@ def test_a_viewer_may_not_publish_what_was_shared_with_them(
         marie.links.remove(made.id)
     finally:
         einstein.shares.remove(share.id)
+
+
+def test_listing_links_refuses_a_path_with_dots(einstein: CS3Client, unique: str) -> None:
+    # Every other path operation refuses '..'; a link listing once did not.
+    from cs3widgets.client.errors import InvalidName
+
+    sent = dict(einstein.conn.calls)
+    with pytest.raises(InvalidName):
+        einstein.links.list(f"/home/{unique}/sub/..")
+    assert einstein.conn.calls == sent  # refused before any request

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from traitlets import Bool, Enum, Float, Unicode
+from traitlets import Bool, Enum, Float, TraitError, Unicode
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
 
@@ -48,6 +48,22 @@ class ConfigError(ValueError):
     """The configuration is incomplete or contradictory."""
 
 
+class Secret(Unicode):
+    """A string setting whose value never appears in an error message.
+
+    traitlets quotes a refused value in its TraitError; for a password or a
+    token of the wrong type (a number, a list, a dict holding a JWT) that
+    would put the secret into a traceback.
+    """
+
+    def error(
+        self, obj: Any, value: Any, error: Exception | None = None, info: str | None = None
+    ) -> Any:
+        raise TraitError(
+            f"{self.name!r} must be a string, not {type(value).__name__} (value not shown)"
+        )
+
+
 class CS3Config(Configurable):
     """Where the gateway is and how to authenticate."""
 
@@ -58,8 +74,8 @@ class CS3Config(Configurable):
         help="Authentication mode; 'auto' picks from what is set.",
     ).tag(config=True)
     user = Unicode("", help="Username for basic auth").tag(config=True)
-    password = Unicode("", help="Password for basic auth (never shown)").tag(config=True)
-    token = Unicode("", help="A token: passed through, or exchanged with auth='bearer'").tag(
+    password = Secret("", help="Password for basic auth (never shown)").tag(config=True)
+    token = Secret("", help="A token: passed through, or exchanged with auth='bearer'").tag(
         config=True
     )
     token_file = Unicode("", help="File holding a token, re-read when it changes").tag(config=True)

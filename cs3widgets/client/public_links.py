@@ -153,6 +153,7 @@ class PublicLinks:
         filters = []
         known = ""
         if path is not None:
+            path = validate_target(path)  # '..' and the like, as every path operation
             known, rid = convert.known_resource(self._stat, path, resource_id)
             filters.append(
                 link_pb.ListPublicSharesRequest.Filter(
