@@ -346,3 +346,18 @@ def test_killed_simple_upload_leaves_nothing(
         _eventually(lambda: einstein.transfers.read_bytes(dest) == b"old content")
     _eventually(lambda: names(einstein, folder) == {"killed.bin"})  # no hidden partial
     assert trash_under(einstein, folder) == []
+
+
+def test_a_move_refused_for_a_lock_never_touches_the_destination(
+    login, folder: str
+) -> None:
+    # Found by the state machine: the destination went to the trash before
+    # the source's lock refused the move.
+    holder, mover = login("einstein"), login("einstein")
+    holder.transfers.upload(b"kept", f"{folder}/a")
+    holder.transfers.upload(b"locked", f"{folder}/b")
+    holder.locks.set_lock(f"{folder}/b", expires_in=60)
+    with pytest.raises(Locked):
+        mover.files.move(f"{folder}/b", f"{folder}/a", overwrite=True)
+    assert mover.transfers.read_bytes(f"{folder}/a") == b"kept"
+    assert names(mover, folder) == {"a", "b"} and trash_under(mover, folder) == []

@@ -128,6 +128,9 @@ class NamespaceOps(ReadOps):
         if is_within(dst, src):
             raise InvalidName("cannot move a folder into itself", path=dst)
         req = sp_pb.MoveRequest(source=_ref(src), destination=_ref(dst), lock_id=lock_id or "")
+        # Someone else's lock on the source refuses the move before anything
+        # happens to the destination.
+        self._advisory(src, lock_id)
         if self.exists(dst):
             # Reva's plain local drivers rename over an existing file, and
             # the old one is then gone (no version, no trash): the client
@@ -137,7 +140,6 @@ class NamespaceOps(ReadOps):
                 raise AlreadyExists("the destination exists already", path=dst)
             self.stat(src)  # NotFound here leaves dst untouched
             self.delete(dst)  # to the recycle bin
-        self._advisory(src, lock_id)
         if lock_id:
             self._release(src, lock_id)
         self._refused_if_locked("Move", req, src)
