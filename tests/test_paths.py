@@ -199,3 +199,28 @@ def test_shares_and_links_validate_their_path_before_any_request(
     assert einstein.links.list() == [] or all(
         link.path != home for link in einstein.links.list()
     )
+
+
+@pytest.mark.parametrize("blank", [" ", "   ", "\t", " \u00a0 "])
+def test_blank_names_are_refused_where_something_is_created(
+    einstein: CS3Client, unique: str, blank: str
+) -> None:
+    """A name of only spaces cannot be read in a listing nor typed again."""
+    home = einstein.identity.home()
+    einstein.transfers.upload(b"x", f"{home}/{unique}.txt")
+    target = f"{home}/{blank}"
+    before = dict(einstein.conn.calls)
+    for create in (
+        lambda: einstein.transfers.upload(b"data", target),
+        lambda: einstein.transfers.open(target, "wb"),
+        lambda: einstein.files.mkdir(target),
+        lambda: einstein.files.touch(target),
+        lambda: einstein.files.rename(f"{home}/{unique}.txt", blank),
+        lambda: einstein.transfers.copy(f"{home}/{unique}.txt", target),
+    ):
+        with pytest.raises(InvalidName, match="empty"):
+            create()
+    assert dict(einstein.conn.calls) == before
+    assert einstein.transfers.read_bytes(f"{home}/{unique}.txt") == b"x"
+    # Names with spaces around other characters stay valid.
+    assert validate_name(f" {blank}a ") == f" {blank}a "

@@ -135,6 +135,33 @@ def test_upload_from_file_upload_widget_and_kernel_disk(
     assert "from kernel.csv" in names(b) and not b.banner.is_error
 
 
+def test_blank_upload_names_are_refused_as_in_new_folder(
+    einstein: CS3Client, folder: str, tmp_path: Path
+) -> None:
+    b = Browser(folder, client=einstein, threaded=False)
+    b.toolbar.new_folder.click()
+    b.prompt.text.value = "   "
+    b.prompt.ok.click()
+    folder_message = b.banner.message
+    assert b.banner.is_error and "name is empty" in folder_message.lower()
+
+    b.toolbar.refresh.click()
+    assert not b.banner.is_error
+    b.file_upload.value = (
+        {"name": "   ", "type": "text/plain", "size": 4, "content": memoryview(b"data"),
+         "last_modified": datetime.now(timezone.utc)},
+    )
+    assert b.banner.is_error and "name is empty" in b.banner.message.lower()
+    assert b.file_upload.value == ()  # the bytes do not stay in the widget
+
+    b.toolbar.refresh.click()
+    blank = tmp_path / "  "
+    blank.write_bytes(b"data")
+    b.upload_local(blank)
+    assert b.banner.is_error and "name is empty" in b.banner.message.lower()
+    assert einstein.files.list(folder) == []
+
+
 def test_download_to_kernel_disk_and_to_the_browser(
     einstein: CS3Client, folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

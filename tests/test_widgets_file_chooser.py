@@ -99,3 +99,28 @@ def test_default_selection_and_refresh(einstein: CS3Client, tree: str) -> None:
     assert fc.rows == 8
     fc.rows = 12
     assert fc._dircontent.rows == 12
+
+
+@pytest.mark.parametrize("typed", ["..", "a/b", "x\x00y"])
+def test_select_checks_the_typed_name_before_its_listing_arrives(
+    einstein: CS3Client, tree: str, typed: str
+) -> None:
+    picked: list[str | None] = []
+    fc = FileChooser(tree, client=einstein)  # threaded: listings arrive later
+    fc.register_callback(lambda chooser: picked.append(chooser.selected))
+    assert fc.wait(60)
+    fc._select.click()  # opens the dialog
+    assert fc.wait(60)
+    fc._filename.value = typed
+    # The front end has not yet disabled Select (the listing for the typed
+    # name is still on its way): the click must be refused all the same.
+    fc._select.click()
+    assert fc.selected is None and picked == []
+    assert fc.banner.is_error and fc.banner.message
+    assert fc._gb.layout.display is None  # the dialog stays open to correct it
+    assert fc.wait(60)
+    assert fc._select.disabled  # and once the listing is there, Select is off
+    fc._filename.value = "fine.csv"
+    assert fc.wait(60)
+    fc._select.click()
+    assert fc.selected == f"{tree}/fine.csv" and picked == [f"{tree}/fine.csv"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .data_plane import Progress
 from .errors import AlreadyExists, InvalidName
 from .models import Entry
-from .paths import is_within, join, validate_target
+from .paths import is_within, join, validate_new, validate_target
 from .upload_plan import UploadPlan
 from .upload_source import Window
 
@@ -44,7 +44,7 @@ class Copies:
         bytes of all files. Refuses an existing ``dst`` unless ``overwrite``.
         """
         src = validate_target(src)
-        dst = validate_target(dst)
+        dst = validate_new(dst)
         if is_within(dst, src):
             raise InvalidName("cannot copy a folder into itself", path=dst)
         info = self.files.stat(src)

@@ -22,7 +22,7 @@ from .errors import (
     Unimplemented,
 )
 from .models import Entry
-from .paths import ROOT, is_within, join, parent, validate_name, validate_target
+from .paths import ROOT, is_within, join, parent, validate_name, validate_new, validate_target
 from .reading import ReadOps
 
 
@@ -42,7 +42,7 @@ class NamespaceOps(ReadOps):
     # -- creating ---------------------------------------------------------
     def mkdir(self, path: str, parents: bool = False, exist_ok: bool = False) -> Entry:
         """Create a folder; with ``parents`` also the missing folders above it."""
-        path = validate_target(path)
+        path = validate_new(path)
         try:
             self._conn.call(
                 "CreateContainer", sp_pb.CreateContainerRequest(ref=_ref(path)), path=path
@@ -65,7 +65,7 @@ class NamespaceOps(ReadOps):
 
         An existing file is left as it is (content and mtime).
         """
-        path = validate_target(path)
+        path = validate_new(path)
         if self._touch_native is not False:
             try:
                 self._conn.call("TouchFile", sp_pb.TouchFileRequest(ref=_ref(path)), path=path)
@@ -122,7 +122,7 @@ class NamespaceOps(ReadOps):
         lock only on writes, so the client asks). The holder passes
         ``lock_id``: the lock is released first.
         """
-        src, dst = validate_target(src), validate_target(dst)
+        src, dst = validate_target(src), validate_new(dst)
         if src == dst:
             return self.stat(src)
         if is_within(dst, src):

@@ -67,6 +67,20 @@ def validate_name(name: object) -> str:
     return name
 
 
+def validate_new_name(name: object) -> str:
+    """Like :func:`validate_name`, for a name about to be created.
+
+    Also refuses a name of only whitespace: nobody can read it in a listing
+    or type it again, and New folder (which strips what was typed) says the
+    same of it. Existing names are never refused for this, so such a file
+    made elsewhere can still be renamed or deleted.
+    """
+    name = validate_name(name)
+    if not name.strip():
+        raise InvalidName("the name is empty (only spaces)", path=repr(name))
+    return name
+
+
 def _check_deletable(name: str, shown: str) -> None:
     if len(name.encode("utf-8")) > MAX_CREATE_NAME_BYTES:
         raise InvalidName(
@@ -123,6 +137,16 @@ def validate_target(path: object) -> str:
     if path == ROOT:
         raise InvalidName("'/' cannot be created, deleted, moved or renamed", path=ROOT)
     _check_deletable(basename(path), _short(path))
+    return path
+
+
+def validate_new(path: object) -> str:
+    """Like :func:`validate_target`, for a path about to be created.
+
+    Its last name is checked by :func:`validate_new_name`.
+    """
+    path = validate_target(path)
+    validate_new_name(basename(path))
     return path
 
 
@@ -183,6 +207,8 @@ __all__ = [
     "join",
     "parent",
     "validate_name",
+    "validate_new",
+    "validate_new_name",
     "validate_path",
     "validate_target",
 ]

@@ -64,7 +64,7 @@ from .errors import (
 )
 from .lock_holders import locked_error
 from .models import Entry, Lock
-from .paths import parent, validate_path, validate_target
+from .paths import parent, validate_new, validate_path
 from .ranged_reads import fetch_range
 from .simple_put import put
 from .transfer_streams import HTTPReader, UploadWriter
@@ -220,7 +220,7 @@ class Transfers:
         :class:`UploadInterrupted` is raised and its ``pending`` can be
         passed to :meth:`resume` (or :meth:`abort`).
         """
-        dest = validate_target(dest)
+        dest = validate_new(dest)
         if lock is None and lock_id:
             lock = Lock(lock_id=lock_id, holder="", app_name=GUARD_APP)
         plan = UploadPlan(dest, progress, if_match, overwrite, resumable, lock)
@@ -396,7 +396,7 @@ class Transfers:
             reader = io.BufferedReader(raw, buffer_size=1 * MiB)
             return reader if mode == "rb" else io.TextIOWrapper(reader, encoding="utf-8")
         if mode in ("wb", "w"):
-            writer = UploadWriter(self, validate_target(path), upload_options)
+            writer = UploadWriter(self, validate_new(path), upload_options)
             if mode == "wb":
                 return writer
             return io.TextIOWrapper(writer, encoding="utf-8", write_through=True)  # type: ignore[arg-type]

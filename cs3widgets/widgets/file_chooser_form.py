@@ -15,7 +15,8 @@ from typing import Any
 
 from ipyfilechooser.errors import InvalidFileNameError, InvalidPathError, ParentPathError
 
-from ..client.errors import CS3Error
+from ..client import paths as cs3paths
+from ..client.errors import CS3Error, InvalidName
 from ..client.models import Entry
 from .file_chooser_options import ChooserParts, is_valid_filename, within
 from .formatting import plain
@@ -166,11 +167,26 @@ class ChooserForm(ChooserParts):
             self._dircontent.observe(self._on_dircontent_select, names="value")
             self._filename.observe(self._on_filename_change, names="value")
 
+    def _name_refused(self, filename: str) -> str | None:
+        """Why the typed ``filename`` can never be selected, or None.
+
+        Asked again when Select is clicked: the button is disabled only once
+        the listing for the typed name has arrived, and a click can come first.
+        """
+        if not is_valid_filename(filename):
+            return InvalidFileNameError(filename).message
+        if filename:
+            try:
+                cs3paths.validate_name(filename)
+            except InvalidName as exc:
+                return exc.message
+        return None
+
     def _select_blocked(self, path: str, filename: str) -> bool:
         entry = self._entries.get(filename)
         if entry is not None and entry.is_dir:
             return True
-        if not is_valid_filename(filename):
+        if self._name_refused(filename) is not None:
             return True
         selected = self.selected
         if selected is not None and posixpath.join(path, filename) == selected:

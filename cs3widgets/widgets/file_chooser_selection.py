@@ -35,11 +35,16 @@ class ChooserSelection(ChooserParts):
     _label: Any
     _restrict_path: Callable[[str], str]
     _safe: Callable[..., None]
+    _name_refused: Callable[[str], str | None]
     hold_sync: Callable[[], Any]
 
     def _on_select_click(self, _b: Any) -> None:
         if self._gb.layout.display == "none":
             self._show_dialog()
+            return
+        refused = self._name_refused(self._filename.value)
+        if refused is not None:
+            self.banner.error(refused)
             return
         self._apply_selection()
         if self._callback is not None:

@@ -118,7 +118,7 @@ class TransferActions:
         """
         client = self._require_client()
         folder = self.path
-        checked = [(cs3paths.validate_name(name), content) for name, content in files]
+        checked = [(cs3paths.validate_new_name(name), content) for name, content in files]
 
         def report(ok: list[str], failures: list[tuple[str, BaseException]]) -> None:
             text = summary(ok, failures, len(checked))
@@ -168,7 +168,7 @@ class TransferActions:
         local = Path(local_path)
         if not local.is_file():
             raise UserInputError(f"{local} is not a file on the kernel's disk")
-        dest = cs3paths.join(self.path, cs3paths.validate_name(local.name))
+        dest = cs3paths.join(self.path, cs3paths.validate_new_name(local.name))
         row = self.transfers.start("Upload", local.name)
         row(0, local.stat().st_size)
         self._transfer(row, lambda: client.transfers.upload(str(local), dest, progress=row),
