@@ -15,7 +15,7 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from .models import Entry, EntryType, Group, Lock, ResourceId, User
 from .paths import ROOT
 
-_TYPES = {
+ENTRY_TYPES = {
     sp_res.RESOURCE_TYPE_FILE: EntryType.FILE,
     sp_res.RESOURCE_TYPE_CONTAINER: EntryType.FOLDER,
     sp_res.RESOURCE_TYPE_REFERENCE: EntryType.REFERENCE,
@@ -102,20 +102,20 @@ def group(g: Any) -> Group:
     )
 
 
-def _ref(path: str) -> sp_res.Reference:
+def path_ref(path: str) -> sp_res.Reference:
     return sp_res.Reference(path=path)
 
 
-def _id_ref(resource_id: Any) -> sp_res.Reference:
+def id_ref(resource_id: Any) -> sp_res.Reference:
     """A reference by id, from a :class:`ResourceId` model or its protobuf."""
     return sp_res.Reference(resource_id=resource_id_message(resource_id))
 
 
-def _ref_or_id(path: str, resource_id: ResourceId | None) -> sp_res.Reference:
-    return _ref(path) if resource_id is None else _id_ref(resource_id)
+def ref_or_id(path: str, resource_id: ResourceId | None) -> sp_res.Reference:
+    return path_ref(path) if resource_id is None else id_ref(resource_id)
 
 
-def _epoch(value: int) -> datetime | None:
+def from_epoch(value: int) -> datetime | None:
     if not value:
         return None
     seconds = value / 1000 if value > _MS_THRESHOLD else value
@@ -143,7 +143,7 @@ def entry_from_info(info: Any) -> Entry:
     return Entry(
         path=path,
         name=name,
-        type=_TYPES.get(info.type, EntryType.OTHER),
+        type=ENTRY_TYPES.get(info.type, EntryType.OTHER),
         size=int(info.size),
         mtime=mtime,
         etag=info.etag.strip('"'),

@@ -12,18 +12,8 @@ from __future__ import annotations
 
 from .cache import client_cache
 from .connection import Connection
-from .convert import _MS_THRESHOLD as _MS_THRESHOLD
-from .convert import _PERMISSION_FLAGS as _PERMISSION_FLAGS
-from .convert import _TYPES as _TYPES
-from .convert import _epoch as _epoch
-from .convert import _id_ref as _id_ref
-from .convert import _lock_from as _lock_from
-from .convert import _ref as _ref
-from .convert import _ref_or_id as _ref_or_id
 from .convert import entry_from_info, permissions_from
-from .globbing import _GLOB_MAGIC as _GLOB_MAGIC
 from .globbing import GlobOps
-from .globbing import _glob_segments as _glob_segments
 from .id_paths import IdPathOps
 from .identity import Identity
 from .metadata import MetadataOps

@@ -7,7 +7,7 @@ from typing import Any
 
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
-from .convert import _id_ref, entry_from_info
+from .convert import entry_from_info, id_ref
 from .errors import NotFound, PermissionDenied
 from .identity import Identity
 from .models import Entry, ResourceId
@@ -48,7 +48,7 @@ class IdPathOps(ReadOps):
         Every lookup of a path by resource id goes through here, so that an
         owner sees ``/home/...`` whichever call resolved the id.
         """
-        req = sp_pb.StatRequest(ref=_id_ref(resource_id))
+        req = sp_pb.StatRequest(ref=id_ref(resource_id))
         entry = entry_from_info(self._conn.call("Stat", req).info)
         entry = dataclasses.replace(entry, path=self.home_path(entry.path))
         self._cache.remember_path(resource_id, entry.path)

@@ -36,15 +36,9 @@ from .errors import (
 )
 from .files import Files
 from .lock_holders import locked_error
-from .metadata_locks import _CHOOSING as _CHOOSING
-from .metadata_locks import _HELD as _HELD
-from .metadata_locks import _POLL as _POLL
-from .metadata_locks import _WAITING as _WAITING
 from .metadata_locks import CHOOSING_TTL as CHOOSING_TTL
 from .metadata_locks import CHOOSING_WAIT as CHOOSING_WAIT
-from .metadata_locks import KEY_PREFIX, MetadataLockOps
-from .metadata_locks import _Attempt as _Attempt
-from .metadata_locks import _parse as _parse
+from .metadata_locks import HELD, KEY_PREFIX, Attempt, MetadataLockOps
 from .models import Lock, User
 from .native_locks import NativeLockOps
 from .paths import validate_target
@@ -140,8 +134,8 @@ class Locks(NativeLockOps, MetadataLockOps):
                 if self._native:
                     raise
                 self._native = False
-        held = [a for a in self._md_read(path) if a.state == _HELD]
-        return min(held, key=_Attempt.order).as_lock() if held else None
+        held = [a for a in self._md_read(path) if a.state == HELD]
+        return min(held, key=Attempt.order).as_lock() if held else None
 
     def refresh_lock(
         self, path: str, lock_id: str, *, expires_in: float = DEFAULT_EXPIRES_IN
@@ -171,12 +165,12 @@ class Locks(NativeLockOps, MetadataLockOps):
                 return self._native_set(path, lock_id, expires_in, current.app_name)
             return self._model(lock)
         attempts = self._md_read(path)
-        mine = [a for a in attempts if a.lock_id == lock_id and a.state == _HELD]
+        mine = [a for a in attempts if a.lock_id == lock_id and a.state == HELD]
         if not mine:
             self._raise_if_held(path, attempts, lock_id)
             raise FailedPrecondition("the lock expired or was released", path=path)
         a = mine[0]
-        return self._md_write(path, lock_id, a.holder, a.ticket, _HELD, expires_in, a.app_name)
+        return self._md_write(path, lock_id, a.holder, a.ticket, HELD, expires_in, a.app_name)
 
     def unlock(self, path: str, lock_id: str) -> None:
         """Release lock ``lock_id``. Releasing an expired or released lock is a no-op."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 
-from .convert import _ref_or_id, entry_from_info
+from .convert import entry_from_info, ref_or_id
 from .errors import InvalidName
 from .models import ResourceId
 from .paths import validate_path, validate_target
@@ -37,7 +37,7 @@ class MetadataOps(ReadOps):
             if not isinstance(k, str) or not k or "\x00" in k:
                 raise InvalidName("metadata keys must be non-empty strings", path=path)
         req = sp_pb.SetArbitraryMetadataRequest(
-            ref=_ref_or_id(path, resource_id),
+            ref=ref_or_id(path, resource_id),
             arbitrary_metadata=sp_res.ArbitraryMetadata(
                 metadata={k: str(v) for k, v in metadata.items()}
             ),
@@ -56,7 +56,7 @@ class MetadataOps(ReadOps):
         """
         path = validate_path(path)
         req = sp_pb.StatRequest(
-            ref=_ref_or_id(path, resource_id),
+            ref=ref_or_id(path, resource_id),
             arbitrary_metadata_keys=list(keys) if keys else ["*"],
         )
         return dict(entry_from_info(self._conn.call("Stat", req, path=path).info).metadata)
@@ -74,7 +74,7 @@ class MetadataOps(ReadOps):
         if not keys:
             return
         req = sp_pb.UnsetArbitraryMetadataRequest(
-            ref=_ref_or_id(path, resource_id),
+            ref=ref_or_id(path, resource_id),
             arbitrary_metadata_keys=list(keys),
             lock_id=lock_id or "",
         )

@@ -47,11 +47,11 @@ CHOOSING_TTL = 15.0
 CHOOSING_WAIT = 10.0
 _POLL = 0.05
 
-_CHOOSING, _WAITING, _HELD = "choosing", "waiting", "held"
+_CHOOSING, _WAITING, HELD = "choosing", "waiting", "held"
 
 
 @dataclass(frozen=True)
-class _Attempt:
+class Attempt:
     """One fallback-lock key as read from the server."""
 
     lock_id: str
@@ -75,10 +75,10 @@ class _Attempt:
         )
 
 
-def _parse(key: str, value: str) -> _Attempt | None:
+def _parse(key: str, value: str) -> Attempt | None:
     try:
         d = json.loads(value)
-        return _Attempt(
+        return Attempt(
             lock_id=key[len(KEY_PREFIX) :],
             holder=str(d["h"]),
             ticket=int(d["n"]),
@@ -106,7 +106,7 @@ class MetadataLockOps(LockHolders):
         """
         return self._files.id_of(path)  # the client's path -> id cache, else one Stat
 
-    def _md_read(self, path: str, *, include_expired: bool = False) -> list[_Attempt]:
+    def _md_read(self, path: str, *, include_expired: bool = False) -> list[Attempt]:
         now = time.time()
         out = []
         for key, value in self._files.get_metadata(path, resource_id=self._rid(path)).items():
@@ -141,17 +141,17 @@ class MetadataLockOps(LockHolders):
         assert attempt is not None
         return attempt.as_lock()
 
-    def _raise_if_held(self, path: str, attempts: list[_Attempt], lock_id: str) -> None:
-        held = [a for a in attempts if a.lock_id != lock_id and a.state == _HELD]
+    def _raise_if_held(self, path: str, attempts: list[Attempt], lock_id: str) -> None:
+        held = [a for a in attempts if a.lock_id != lock_id and a.state == HELD]
         if held:
-            raise locked_error(min(held, key=_Attempt.order).as_lock(), path)
+            raise locked_error(min(held, key=Attempt.order).as_lock(), path)
 
     def _md_acquire(self, path: str, lock_id: str, expires_in: float, app_name: str) -> Lock:
         me = self._whoami().username
         attempts = self._md_read(path, include_expired=True)
         now = time.time()
         mine = [
-            a for a in attempts if a.lock_id == lock_id and a.state == _HELD and a.expires > now
+            a for a in attempts if a.lock_id == lock_id and a.state == HELD and a.expires > now
         ]
         if mine:
             return self.refresh_lock(path, lock_id, expires_in=expires_in)
@@ -177,14 +177,14 @@ class MetadataLockOps(LockHolders):
                     a for a in others if a.state != _CHOOSING and a.order() < (ticket, lock_id)
                 ]
                 if ahead:
-                    raise locked_error(min(ahead, key=_Attempt.order).as_lock(), path)
+                    raise locked_error(min(ahead, key=Attempt.order).as_lock(), path)
                 if not any(a.state == _CHOOSING for a in others):
                     break
                 if time.monotonic() > deadline:
                     raise Locked("another client is acquiring the lock", path=path)
                 time.sleep(_POLL)
             lock = self._md_write(
-                path, lock_id, me, ticket, _HELD, expires_in, app_name, until=until
+                path, lock_id, me, ticket, HELD, expires_in, app_name, until=until
             )
         except BaseException:
             with contextlib.suppress(Exception):
@@ -197,4 +197,4 @@ class MetadataLockOps(LockHolders):
         return lock
 
 
-__all__ = ["CHOOSING_TTL", "CHOOSING_WAIT", "KEY_PREFIX", "MetadataLockOps"]
+__all__ = ["CHOOSING_TTL", "CHOOSING_WAIT", "HELD", "KEY_PREFIX", "Attempt", "MetadataLockOps"]

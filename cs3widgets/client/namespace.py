@@ -8,7 +8,7 @@ from collections.abc import Callable
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.types.v1beta1 import types_pb2
 
-from .convert import _ref
+from .convert import path_ref
 from .data_plane import DataPlane
 from .errors import (
     AlreadyExists,
@@ -45,7 +45,7 @@ class NamespaceOps(ReadOps):
         path = validate_new(path)
         try:
             self._conn.call(
-                "CreateContainer", sp_pb.CreateContainerRequest(ref=_ref(path)), path=path
+                "CreateContainer", sp_pb.CreateContainerRequest(ref=path_ref(path)), path=path
             )
         except AlreadyExists:
             entry = self.stat(path)
@@ -68,7 +68,7 @@ class NamespaceOps(ReadOps):
         path = validate_new(path)
         if self._touch_native is not False:
             try:
-                self._conn.call("TouchFile", sp_pb.TouchFileRequest(ref=_ref(path)), path=path)
+                self._conn.call("TouchFile", sp_pb.TouchFileRequest(ref=path_ref(path)), path=path)
                 self._touch_native = True
                 return self.stat(path)
             except (Unimplemented, ServerError):
@@ -96,7 +96,7 @@ class NamespaceOps(ReadOps):
         # if_not_exist is sent, but upstream drops it before the storage: a
         # file created between touch's Stat and this PUT is replaced (EOS
         # keeps the replaced content among its versions).
-        req = sp_pb.InitiateFileUploadRequest(ref=_ref(path), opaque=opaque, if_not_exist=True)
+        req = sp_pb.InitiateFileUploadRequest(ref=path_ref(path), opaque=opaque, if_not_exist=True)
         res = self._conn.call("InitiateFileUpload", req, path=path)
         protocols = {p.protocol: p for p in res.protocols}
         proto = protocols.get("simple")
@@ -127,7 +127,9 @@ class NamespaceOps(ReadOps):
             return self.stat(src)
         if is_within(dst, src):
             raise InvalidName("cannot move a folder into itself", path=dst)
-        req = sp_pb.MoveRequest(source=_ref(src), destination=_ref(dst), lock_id=lock_id or "")
+        req = sp_pb.MoveRequest(
+            source=path_ref(src), destination=path_ref(dst), lock_id=lock_id or ""
+        )
         # Someone else's lock on the source refuses the move before anything
         # happens to the destination.
         self._advisory(src, lock_id)
@@ -161,7 +163,7 @@ class NamespaceOps(ReadOps):
         ``lock_id``: the lock is released first.
         """
         path = validate_target(path)
-        req = sp_pb.DeleteRequest(ref=_ref(path), lock_id=lock_id or "")
+        req = sp_pb.DeleteRequest(ref=path_ref(path), lock_id=lock_id or "")
         self._advisory(path, lock_id)
         if lock_id:
             self._release(path, lock_id)

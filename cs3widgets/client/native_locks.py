@@ -14,7 +14,7 @@ from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
-from .convert import _id_ref
+from .convert import id_ref
 from .errors import Conflict, FailedPrecondition, Locked, NotFound
 from .lock_holders import LockHolders, locked_error
 from .models import Lock
@@ -34,7 +34,7 @@ class NativeLockOps(LockHolders):
         rid = self._files.stat(path).id
         if rid is None or not rid.opaque_id:
             return sp_res.Reference(path=path)
-        return _id_ref(rid)
+        return id_ref(rid)
 
     def _native_lock(self, lock_id: str, expires_in: float, app_name: str) -> Any:
         me = self._whoami()

@@ -12,7 +12,7 @@ from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
 from .cache import ClientCache
 from .connection import Connection
-from .convert import _ref, entry_from_info
+from .convert import entry_from_info, path_ref
 from .errors import NotFound
 from .listing import CompactListing
 from .models import Entry
@@ -34,7 +34,7 @@ class ReadOps:
     def stat(self, path: str, *, metadata_keys: list[str] | None = None) -> Entry:
         """Metadata of one file or folder; raises NotFound if it does not exist."""
         path = validate_path(path)
-        req = sp_pb.StatRequest(ref=_ref(path), arbitrary_metadata_keys=metadata_keys or [])
+        req = sp_pb.StatRequest(ref=path_ref(path), arbitrary_metadata_keys=metadata_keys or [])
         entry = entry_from_info(self._conn.call("Stat", req, path=path).info)
         if entry.id is not None:
             self._cache.remember_path(entry.id, path)
@@ -68,7 +68,9 @@ class ReadOps:
         token = ""
         seen_tokens: set[str] = set()
         while True:
-            req = sp_pb.ListContainerRequest(ref=_ref(path), page_size=page_size, page_token=token)
+            req = sp_pb.ListContainerRequest(
+                ref=path_ref(path), page_size=page_size, page_token=token
+            )
             res = self._conn.call("ListContainer", req, path=path)
             yield res.infos
             token = res.next_page_token

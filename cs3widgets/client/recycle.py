@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
-from .convert import _TYPES, _epoch, _ref
+from .convert import ENTRY_TYPES, from_epoch, path_ref
 from .errors import AlreadyExists, InvalidName, NotFound
 from .id_paths import IdPathOps
 from .models import EntryType, RecycleItem
@@ -20,14 +20,15 @@ class RecycleOps(NamespaceOps, IdPathOps):
     def recycle_list(self) -> list[RecycleItem]:
         """Items in the user's recycle bin, newest first."""
         home = self.home()
-        res = self._conn.call("ListRecycle", sp_pb.ListRecycleRequest(ref=_ref(home)), path=home)
+        req = sp_pb.ListRecycleRequest(ref=path_ref(home))
+        res = self._conn.call("ListRecycle", req, path=home)
         items = [
             RecycleItem(
                 key=i.key,
                 original_path=i.ref.path,
-                type=_TYPES.get(i.type, EntryType.OTHER),
+                type=ENTRY_TYPES.get(i.type, EntryType.OTHER),
                 size=int(i.size),
-                deleted=_epoch(int(i.deletion_time.seconds))
+                deleted=from_epoch(int(i.deletion_time.seconds))
                 if i.HasField("deletion_time")
                 else None,
             )
@@ -57,7 +58,7 @@ class RecycleOps(NamespaceOps, IdPathOps):
             original = match[0].original_path
             if self.exists(target):
                 raise AlreadyExists("the restore destination exists already", path=target)
-        req = sp_pb.RestoreRecycleItemRequest(ref=_ref(home), key=key)
+        req = sp_pb.RestoreRecycleItemRequest(ref=path_ref(home), key=key)
         self._conn.call("RestoreRecycleItem", req, path=original or key)
         if target is not None and original is not None and original != target:
             self.move(original, target)
@@ -67,5 +68,5 @@ class RecycleOps(NamespaceOps, IdPathOps):
         if key is not None and (not isinstance(key, str) or not key):
             raise InvalidName("the recycle-bin key is empty")
         home = self.home()
-        req = sp_pb.PurgeRecycleRequest(ref=_ref(home), key=key or "")
+        req = sp_pb.PurgeRecycleRequest(ref=path_ref(home), key=key or "")
         self._conn.call("PurgeRecycle", req, path=key or home)

@@ -21,8 +21,6 @@ from .files import Files
 from .identity import Identity
 from .share_models import ShareModels
 from .shares_made import SharesMadeOps
-from .shares_made import _is_dir as _is_dir
-from .shares_received import _STATES as _STATES
 from .shares_received import SharesReceivedOps
 
 #: Folder in the recipient's home where Reva mounts accepted shares.

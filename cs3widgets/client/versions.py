@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
-from .convert import _epoch, _ref
+from .convert import from_epoch, path_ref
 from .errors import InvalidName, NotFound, ServerError
 from .models import Version
 from .paths import validate_target
@@ -24,7 +24,7 @@ class VersionOps(ReadOps):
         path = validate_target(path)
         try:
             res = self._conn.call(
-                "ListFileVersions", sp_pb.ListFileVersionsRequest(ref=_ref(path)), path=path
+                "ListFileVersions", sp_pb.ListFileVersionsRequest(ref=path_ref(path)), path=path
             )
         except ServerError:
             # Reva's local drivers answer INTERNAL for a file that was never
@@ -34,7 +34,9 @@ class VersionOps(ReadOps):
                 raise
             return []
         out = [
-            Version(key=v.key, size=int(v.size), mtime=_epoch(int(v.mtime)), etag=v.etag.strip('"'))
+            Version(
+                key=v.key, size=int(v.size), mtime=from_epoch(int(v.mtime)), etag=v.etag.strip('"')
+            )
             for v in res.versions
         ]
         out.sort(key=lambda v: v.mtime or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
@@ -60,5 +62,5 @@ class VersionOps(ReadOps):
             self._version_key_prefix = "v"
 
     def _restore_version(self, path: str, key: str) -> None:
-        req = sp_pb.RestoreFileVersionRequest(ref=_ref(path), key=key)
+        req = sp_pb.RestoreFileVersionRequest(ref=path_ref(path), key=key)
         self._conn.call("RestoreFileVersion", req, path=path)

@@ -35,7 +35,6 @@ from .errors_ui import StatusBanner
 from .file_chooser_form import MAX_SHOWN as MAX_SHOWN
 from .file_chooser_form import PARDIR as PARDIR
 from .file_chooser_form import ChooserForm
-from .file_chooser_form import _matches as _matches
 from .file_chooser_options import ChooserOptions, is_valid_filename, within
 from .file_chooser_selection import ChooserSelection
 from .runner import Runner
