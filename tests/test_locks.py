@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cs3widgets.client import CS3Client
-from cs3widgets.client.errors import FailedPrecondition, Locked, NotFound
+from cs3widgets.client.capabilities import LOCKS, capabilities
+from cs3widgets.client.errors import FailedPrecondition, Locked, NotFound, Unimplemented
 from cs3widgets.client.locks import KEY_PREFIX, locked_error
 from cs3widgets.client.models import Lock
 
@@ -69,7 +70,8 @@ def test_metadata_fallback_for_servers_without_locks(
 ):
     a, b = login("einstein"), login("einstein")
     for c in (a, b):
-        c.locks._native = False  # as decided on a server that answers "unimplemented"
+        # As decided on a server that answers "unimplemented".
+        assert capabilities(c.conn).missing(LOCKS, Unimplemented("unknown service"))
     lk = a.locks.set_lock(target, expires_in=60, app_name="pytest")
     assert lk.via_metadata
     stored = _lock_keys(a, target)

@@ -10,6 +10,7 @@ import contextlib
 from typing import Any
 
 from . import convert
+from .capabilities import Capabilities
 from .connection import Connection
 from .errors import Locked
 from .files import Files
@@ -34,9 +35,7 @@ class LockHolders:
     _conn: Connection
     _files: Files
     _me: User | None
-    # None = unknown; True/False once the server showed whether it has
-    # CS3 locks (see :class:`~.locks.Locks`).
-    _native: bool | None
+    _caps: Capabilities
 
     def _whoami(self) -> User:
         if self._me is None:

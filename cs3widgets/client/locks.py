@@ -25,14 +25,15 @@ from collections.abc import Iterator
 
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 
+from .capabilities import LOCKS, capabilities
 from .connection import Connection
 from .errors import (
+    CS3Error,
     FailedPrecondition,
     InvalidName,
     Locked,
     NotFound,
     ServerError,
-    Unimplemented,
 )
 from .files import Files
 from .lock_holders import locked_error
@@ -58,25 +59,25 @@ class Locks(NativeLockOps, MetadataLockOps):
         self._conn = conn
         self._files = files or Files(conn)
         self._me: User | None = None
-        # None = unknown; True/False once the server showed whether it has
-        # CS3 locks. Decided once per client, so a lock-less server costs
-        # one failed call per session, not per operation.
-        self._native: bool | None = None
+        # Whether the server has CS3 locks, learnt once per client
+        # (capabilities.py), so a lock-less server costs one failed call
+        # per session, not per operation.
+        self._caps = capabilities(conn)
 
     @property
     def native(self) -> bool | None:
         """Whether the server implements CS3 locks (None until first used)."""
-        return self._native
+        return self._caps.known(LOCKS)
 
     def supported(self, path: str) -> bool | None:
         """Whether the server has CS3 locks; asks once (one GetLock on ``path``).
 
         None while unknown: ``path`` does not exist, so nothing was asked.
         """
-        if self._native is None:
+        if self.native is None:
             with contextlib.suppress(NotFound):
                 self.get_lock(path)
-        return self._native
+        return self.native
 
     def refuse_if_locked(self, path: str, lock_id: str | None = None) -> None:
         """Raise :class:`Locked` if someone else holds a lock on ``path``.
@@ -108,7 +109,7 @@ class Locks(NativeLockOps, MetadataLockOps):
         if expires_in <= 0:
             raise InvalidName("expires_in must be positive", path=path)
         lock_id = lock_id or uuid.uuid4().hex
-        if self._native is not False:
+        if self._caps.worth_trying(LOCKS):
             try:
                 return self._native_set(path, lock_id, expires_in, app_name)
             except Locked:
@@ -118,22 +119,20 @@ class Locks(NativeLockOps, MetadataLockOps):
                 if current is None or current.lock_id != lock_id:
                     raise
                 return self.refresh_lock(path, lock_id, expires_in=expires_in)
-            except (Unimplemented, ServerError):
-                if self._native:
+            except CS3Error as exc:
+                if not self._caps.missing(LOCKS, exc):
                     raise
-                self._native = False
         return self._md_acquire(path, lock_id, expires_in, app_name)
 
     def get_lock(self, path: str) -> Lock | None:
         """The lock on ``path``, or None when it is not locked."""
         path = validate_target(path)
-        if self._native is not False:
+        if self._caps.worth_trying(LOCKS):
             try:
                 return self._native_get(path)
-            except (Unimplemented, ServerError):
-                if self._native:
+            except CS3Error as exc:
+                if not self._caps.missing(LOCKS, exc):
                     raise
-                self._native = False
         held = [a for a in self._md_read(path) if a.state == HELD]
         return min(held, key=Attempt.order).as_lock() if held else None
 
@@ -142,9 +141,9 @@ class Locks(NativeLockOps, MetadataLockOps):
     ) -> Lock:
         """Extend our lock ``lock_id``; raise if it expired or someone else holds it."""
         path = validate_target(path)
-        if self._native is None:
+        if self.native is None:
             self.get_lock(path)  # decides native vs metadata
-        if self._native:
+        if self.native:
             # EOS renews a lock only for its holder, user and app: the app
             # is the lock's own.
             current = self._native_get(path)
@@ -175,9 +174,9 @@ class Locks(NativeLockOps, MetadataLockOps):
     def unlock(self, path: str, lock_id: str) -> None:
         """Release lock ``lock_id``. Releasing an expired or released lock is a no-op."""
         path = validate_target(path)
-        if self._native is None:
+        if self.native is None:
             self.get_lock(path)
-        if self._native:
+        if self.native:
             # EOS releases a lock only for its holder, user and app: one
             # GetLock gives the app (and spares a call when it is gone).
             current = self._native_get(path)

@@ -8,18 +8,19 @@ from collections.abc import Callable
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.types.v1beta1 import types_pb2
 
+from .capabilities import TOUCH, capabilities
 from .convert import path_ref
 from .data_plane import DataPlane
 from .errors import (
     AlreadyExists,
     Conflict,
+    CS3Error,
     FailedPrecondition,
     InvalidArgument,
     InvalidName,
     NotFound,
     ServerError,
     TransferError,
-    Unimplemented,
 )
 from .models import Entry
 from .paths import ROOT, is_within, join, parent, validate_name, validate_new, validate_target
@@ -37,7 +38,6 @@ class NamespaceOps(ReadOps):
 
     # None = not known yet; False once the server answered that TouchFile
     # is not implemented (Reva's local drivers), so we stop asking.
-    _touch_native: bool | None = None
 
     # -- creating ---------------------------------------------------------
     def mkdir(self, path: str, parents: bool = False, exist_ok: bool = False) -> Entry:
@@ -66,19 +66,19 @@ class NamespaceOps(ReadOps):
         An existing file is left as it is (content and mtime).
         """
         path = validate_new(path)
-        if self._touch_native is not False:
+        caps = capabilities(self._conn)
+        if caps.worth_trying(TOUCH):
             try:
                 self._conn.call("TouchFile", sp_pb.TouchFileRequest(ref=path_ref(path)), path=path)
-                self._touch_native = True
+                caps.found(TOUCH)
                 return self.stat(path)
-            except (Unimplemented, ServerError):
-                # Reva's local drivers answer TouchFile with INTERNAL
-                # ("unimplemented: TouchFile"); fall back to an empty upload.
-                if self._touch_native:
-                    raise
-                self._touch_native = False
             except AlreadyExists:
                 return self.stat(path)
+            except CS3Error as exc:
+                # Reva's local drivers do not implement TouchFile: an empty
+                # upload does the same.
+                if not caps.missing(TOUCH, exc):
+                    raise
         try:
             return self.stat(path)
         except NotFound:

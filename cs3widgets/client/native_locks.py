@@ -14,6 +14,7 @@ from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
+from .capabilities import LOCKS
 from .convert import id_ref
 from .errors import Conflict, FailedPrecondition, Locked, NotFound
 from .lock_holders import LockHolders, locked_error
@@ -58,7 +59,7 @@ class NativeLockOps(LockHolders):
             if current is not None:
                 raise locked_error(current, path) from None
             raise
-        self._native = True
+        self._caps.found(LOCKS)
         return res
 
     def _native_set(self, path: str, lock_id: str, expires_in: float, app_name: str) -> Lock:
@@ -74,9 +75,9 @@ class NativeLockOps(LockHolders):
         except NotFound:
             # EOS's driver answers NOT_FOUND for "no lock" (eosfs getLock);
             # the file was there a moment ago (_lock_ref's Stat found it).
-            self._native = True
+            self._caps.found(LOCKS)
             return None
-        self._native = True
+        self._caps.found(LOCKS)
         return self._model(res.lock) if res.HasField("lock") and res.lock.lock_id else None
 
 

@@ -26,7 +26,6 @@ from cs3.identity.user.v1beta1 import resources_pb2 as user_res
 from cs3.ocm.invite.v1beta1 import invite_api_pb2 as inv_pb
 from cs3.ocm.invite.v1beta1 import resources_pb2 as inv_res
 from cs3.ocm.provider.v1beta1 import provider_api_pb2 as prov_pb
-from cs3.rpc.v1beta1 import code_pb2
 from cs3.sharing.ocm.v1beta1 import ocm_api_pb2 as ocm_pb
 from cs3.sharing.ocm.v1beta1 import resources_pb2 as ocm_res
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
@@ -34,8 +33,9 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from google.protobuf import field_mask_pb2
 
 from . import convert
+from .capabilities import OCM_SERVICES, capabilities
 from .connection import Connection
-from .errors import NotFound, ServerError, Unavailable, Unimplemented
+from .errors import CS3Error, NotFound, Unimplemented
 from .models import Grantee, InviteToken, OCMShare, RemoteUser
 from .roles import Role, as_role, role_from_permissions, role_permissions
 
@@ -66,23 +66,22 @@ class OCM:
     def _call(self, method: str, req: Any, *, path: str | None = None) -> Any:
         """Call, turning "no such service" answers into :class:`OCMNotEnabled`.
 
-        A gateway without OCM services configured answers with
-        UNIMPLEMENTED, or UNAVAILABLE / INTERNAL naming the missing OCM
-        client; an empty ocm*svc address makes the gateway fail to connect.
+        Which answers mean that is the capabilities' quirk table
+        (:mod:`.capabilities`); once known, no call is sent.
         """
-        try:
-            return self._conn.call(method, req, path=path)
-        except (Unimplemented, Unavailable, ServerError) as exc:
-            if isinstance(exc, Unavailable) and exc.code is None and "gateway" in exc.message:
-                raise  # the gateway itself is down (a transport error, not a status)
-            msg = exc.message.lower()
-            if isinstance(exc, ServerError) and not (
-                exc.code == code_pb2.CODE_INTERNAL and "ocm" in msg and "client" in msg
-            ):
-                raise
-            raise OCMNotEnabled(
-                f"OCM (federated sharing) is not enabled on this site ({method})", path=path
-            ) from None
+        caps = capabilities(self._conn)
+        if caps.worth_trying(OCM_SERVICES):
+            try:
+                res = self._conn.call(method, req, path=path)
+            except CS3Error as exc:
+                if not caps.missing(OCM_SERVICES, exc):
+                    raise
+            else:
+                caps.found(OCM_SERVICES)
+                return res
+        raise OCMNotEnabled(
+            f"OCM (federated sharing) is not enabled on this site ({method})", path=path
+        )
 
     def _provider(self, domain: str) -> Any:
         res = self._call("GetInfoByDomain", prov_pb.GetInfoByDomainRequest(domain=domain))

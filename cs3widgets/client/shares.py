@@ -16,6 +16,7 @@ The names below stay importable from here.
 from __future__ import annotations
 
 from .cache import client_cache
+from .capabilities import LIST_EXISTING_SHARES, capabilities
 from .connection import Connection
 from .files import Files
 from .identity import Identity
@@ -48,13 +49,12 @@ class Shares(SharesMadeOps, SharesReceivedOps, ShareModels):
         self._identity = Identity(conn)
         self._cache = client_cache(conn)  # id -> path and users, per client
         self.share_folder = share_folder.strip("/")
-        # None = not probed yet; the probe costs one call per client.
-        self._has_list_existing: bool | None = None
+        self._caps = capabilities(conn)  # ListExistingShares, probed once per client
 
     @property
     def has_list_existing(self) -> bool | None:
         """Whether the server answered ``ListExistingShares`` (None: not asked yet)."""
-        return self._has_list_existing
+        return self._caps.known(LIST_EXISTING_SHARES)
 
 
 __all__ = ["DEFAULT_SHARE_FOLDER", "Shares"]

@@ -33,7 +33,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from cs3.rpc.v1beta1 import code_pb2
 from cs3.sharing.collaboration.v1beta1 import collaboration_api_pb2 as co_pb
 from cs3.sharing.collaboration.v1beta1 import resources_pb2 as co_res
 from cs3.storage.provider.v1beta1 import provider_api_pb2 as sp_pb
@@ -41,6 +40,7 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3.types.v1beta1 import types_pb2
 
 from . import convert
+from .capabilities import LIST_EXISTING_SHARES, Capabilities
 from .errors import (
     AlreadyExists,
     CS3Error,
@@ -62,7 +62,7 @@ def _is_dir(info: Any) -> bool:
 class SharesMadeOps(ShareModels):
     """Shares I make; part of :class:`~.shares.Shares`."""
 
-    _has_list_existing: bool | None
+    _caps: Capabilities
 
     def _stat(self, path: str) -> Any:
         res = self._conn.call(
@@ -199,17 +199,15 @@ class SharesMadeOps(ShareModels):
                 self._cache.remember_path(rid, path)
             filters.append(co_res.Filter(type=co_res.Filter.TYPE_RESOURCE_ID, resource_id=rid))
         req = co_pb.ListSharesRequest(filters=filters)
-        if self._has_list_existing is not False:
+        if self._caps.worth_trying(LIST_EXISTING_SHARES):
             try:
                 res = self._conn.call("ListExistingShares", req, path=path)
-            except (Unimplemented, ServerError) as exc:
-                if not isinstance(exc, Unimplemented) and exc.code != code_pb2.CODE_INVALID:
+            except CS3Error as exc:
+                # Declared but not implemented on Reva v1: ListShares from now on.
+                if not self._caps.missing(LIST_EXISTING_SHARES, exc):
                     raise
-                # Declared but not implemented (Reva v1 answers an empty
-                # message with CODE_INVALID): use ListShares from now on.
-                self._has_list_existing = False
             else:
-                self._has_list_existing = True
+                self._caps.found(LIST_EXISTING_SHARES)
                 out = []
                 for si in res.share_infos:
                     found = self._files.home_path(si.resource_info.path)
