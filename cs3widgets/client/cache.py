@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .models import Group, User
+from .per_client import per_client
 
 T = TypeVar("T")
 
@@ -137,20 +138,9 @@ class ClientCache:
             self._groups.clear()
 
 
-_ATTR = "_cs3w_client_cache"
-_create_lock = threading.Lock()
-
-
 def client_cache(conn: Any) -> ClientCache:
     """The cache of the client that owns ``conn`` (made on first use)."""
-    cache = getattr(conn, _ATTR, None)
-    if cache is None:
-        with _create_lock:
-            cache = getattr(conn, _ATTR, None)
-            if cache is None:
-                cache = ClientCache()
-                setattr(conn, _ATTR, cache)
-    return cache
+    return per_client(conn, "client_cache", ClientCache)
 
 
 __all__ = ["ClientCache", "IdKey", "client_cache", "id_key"]

@@ -27,6 +27,7 @@ from typing import Any
 from cs3.rpc.v1beta1 import code_pb2
 
 from .errors import CS3Error, Unavailable, Unimplemented
+from .per_client import per_client
 
 #: The optional features, by name.
 LOCKS = "locks"
@@ -142,20 +143,9 @@ class Capabilities:
         return next((q for q in self._quirks if q.feature == feature and q.matches(exc)), None)
 
 
-_ATTR = "_cs3w_capabilities"
-_create_lock = threading.Lock()
-
-
 def capabilities(conn: Any) -> Capabilities:
     """The capabilities of the client that owns ``conn`` (made on first use)."""
-    caps = getattr(conn, _ATTR, None)
-    if caps is None:
-        with _create_lock:
-            caps = getattr(conn, _ATTR, None)
-            if caps is None:
-                caps = Capabilities()
-                setattr(conn, _ATTR, caps)
-    return caps
+    return per_client(conn, "capabilities", Capabilities)
 
 
 __all__ = [
