@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from cs3widgets.client import CS3Client
-from cs3widgets.client import listing as listing_module
+from cs3widgets.client.files import listing as listing_module
 from cs3widgets.widgets.browser.my_files import arrange
 
 

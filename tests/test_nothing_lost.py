@@ -227,7 +227,7 @@ def test_a_writer_in_the_window_is_refused_or_both_texts_are_kept(
     ours, other = login("einstein"), login("einstein")
     dest = f"{folder}/report.txt"
     base = ours.transfers.upload(b"base", dest)
-    from cs3widgets.client import write_guard
+    from cs3widgets.client.transfers import write_guard
 
     checked = write_guard.check
     other_result: list[object] = []

@@ -9,7 +9,7 @@ import pytest
 from cs3widgets.client import CS3Client
 from cs3widgets.client.errors import TransferError
 from cs3widgets.client.files import Files
-from cs3widgets.client.ocm import OCMNotEnabled
+from cs3widgets.client.shares.ocm import OCMNotEnabled
 from cs3widgets.client.transfers import Transfers
 from cs3widgets.devserver import RevadServer
 

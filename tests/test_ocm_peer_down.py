@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from cs3widgets.client import CS3Client
-from cs3widgets.client.data_plane import RETRY_PAUSES
 from cs3widgets.client.errors import TransferError
+from cs3widgets.client.transfers.data_plane import RETRY_PAUSES
 from cs3widgets.devserver import RevadServer
 
 

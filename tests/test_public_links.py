@@ -11,7 +11,7 @@ from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
 from cs3widgets.client.errors import CS3Error, PermissionDenied, Unauthenticated
 from cs3widgets.client.files import Files
-from cs3widgets.client.public_links import PublicLinks, public_path
+from cs3widgets.client.shares.public_links import PublicLinks, public_path
 from cs3widgets.client.transfers import Transfers
 from cs3widgets.devserver import RevadServer
 

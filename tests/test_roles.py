@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 
-from cs3widgets.client import roles
-from cs3widgets.client.roles import (
+from cs3widgets.client.shares import roles
+from cs3widgets.client.shares.roles import (
     ALL_FLAGS,
     ROLES,
     Custom,

@@ -22,7 +22,7 @@ from cs3widgets.client.errors import (
 )
 from cs3widgets.client.models import ReceivedShare
 from cs3widgets.client.paths import home_view
-from cs3widgets.client.roles import Custom
+from cs3widgets.client.shares.roles import Custom
 
 
 def _folder_with_file(client: CS3Client, name: str, content: bytes = b"hello") -> str:

@@ -23,7 +23,7 @@ import pytest
 from widgets_support import all_state_text
 
 from cs3widgets.client import CS3Client
-from cs3widgets.client.archive import write_zip
+from cs3widgets.client.transfers.archive import write_zip
 from cs3widgets.widgets import Browser
 from cs3widgets.widgets.browser.downloads import BrowserDownloads, locate
 from cs3widgets.widgets.browser.local_chooser import LocalChooser

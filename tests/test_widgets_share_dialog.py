@@ -8,7 +8,7 @@ from widgets_support import PUBLIC_BASE, all_state_text, configured_client
 from cs3widgets.client import CS3Client
 from cs3widgets.client.auth import PublicLinkAuth
 from cs3widgets.client.errors import CS3Error
-from cs3widgets.client.public_links import public_path
+from cs3widgets.client.shares.public_links import public_path
 from cs3widgets.widgets import ShareDialog
 
 

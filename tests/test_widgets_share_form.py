@@ -16,7 +16,7 @@ from widgets_support import PUBLIC_BASE, configured_client, row_label
 from cs3widgets.client import CS3Client
 from cs3widgets.client.config import CS3Config
 from cs3widgets.client.models import PublicLink
-from cs3widgets.client.public_links import PublicLinks
+from cs3widgets.client.shares.public_links import PublicLinks
 from cs3widgets.widgets import Browser, CS3App, ShareDialog
 from cs3widgets.widgets.share_rows import LinkRow, link_anchor
 

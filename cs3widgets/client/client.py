@@ -12,9 +12,9 @@ from .files import Files
 from .identity import Identity
 from .locks import Locks
 from .models import User
-from .ocm import OCM
-from .public_links import PublicLinks
 from .shares import Shares
+from .shares.ocm import OCM
+from .shares.public_links import PublicLinks
 from .transfers import Transfers
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from fsspec.spec import AbstractBufferedFile
 
 from ..client.paths import validate_path
-from ..client.upload_source import SPOOL_MEMORY
+from ..client.transfers.upload_source import SPOOL_MEMORY
 from .readahead import SequentialReadahead
 from .workers import in_background
 

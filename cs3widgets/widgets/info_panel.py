@@ -10,7 +10,7 @@ from traitlets import Unicode, observe
 
 from ..client.client import CS3Client
 from ..client.models import Entry, Lock, PublicLink, Share, Version
-from ..client.roles import role_from_flags
+from ..client.shares.roles import role_from_flags
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, guarded
 from .formatting import esc, human_size, local_time, plain

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..client.models import Entry
-from ..client.roles import role_from_flags
+from ..client.shares.roles import role_from_flags
 from .errors_ui import StatusBanner
 from .formatting import esc
 from .widget_tree import close_tree

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..client.models import PublicLink, Share
-from ..client.roles import FOLDER_ONLY, ROLES
+from ..client.shares.roles import FOLDER_ONLY, ROLES
 from .formatting import esc, local_time, plain
 
 if TYPE_CHECKING:

@@ -56,9 +56,9 @@ from urllib.parse import quote, unquote
 from traitlets import Float, Unicode
 from traitlets.config import Configurable
 
-from ...client import archive
 from ...client.config import load_config_files
 from ...client.models import Entry
+from ...client.transfers import archive
 from ..formatting import human_size
 
 #: The download folder's name, under the kernel's working directory.

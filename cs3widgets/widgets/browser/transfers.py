@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ...client import archive
 from ...client import paths as cs3paths
+from ...client.transfers import archive
 from ..errors_ui import UserInputError, guarded
 from ..transfers_ui import TransferProgress
 from .downloads import PreparedDownload

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...client.client import CS3Client
-from ...client.listing import matches  # one filter rule for the views and the compact listing
+from ...client.files.listing import matches  # one filter rule for the views and the compact listing
 from ..errors_ui import UserInputError
 from ..table import Column
 
