@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from .auth import AuthProvider
 from .cache import ClientCache, client_cache
@@ -49,7 +50,7 @@ class CS3Client:
         self.transfers = Transfers(self.conn, self.files, locks=self.locks)
 
     @classmethod
-    def from_config(cls, config: CS3Config | None = None, **settings: object) -> CS3Client:
+    def from_config(cls, config: CS3Config | None = None, **settings: Any) -> CS3Client:
         """A client configured from ``config``, or from ``settings``, env and config files.
 
         The one place a configuration becomes a client: :func:`cs3widgets.connect`,

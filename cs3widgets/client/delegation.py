@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cs3.auth.applications.v1beta1 import applications_api_pb2 as app_pb
 from cs3.auth.provider.v1beta1 import resources_pb2 as authres_pb
@@ -254,7 +254,7 @@ def recipe_for(
     the same credential.
     """
     conn = client.conn
-    base = {"gateway": conn.gateway, "tls": conn.tls, "deadline": conn.deadline}
+    base: dict[str, Any] = {"gateway": conn.gateway, "tls": conn.tls, "deadline": conn.deadline}
     auth = conn.auth
     if isinstance(auth, TokenFileAuth):
         return ClientRecipe(

@@ -22,6 +22,8 @@ class CS3Error(Exception):
     #: The gateway method that failed ("Delete", "CreateShare", ...), set by
     #: the connection; widgets word their message after it.
     operation = ""
+    #: Set on an upload refused when it was committed: final, never retried.
+    commit_refused = False
 
     def __init__(self, message: str = "", *, path: str | None = None, code: int | None = None,
                  operation: str = ""):

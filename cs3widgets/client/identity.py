@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cs3.gateway.v1beta1 import gateway_api_pb2 as gw_pb
 from cs3.identity.group.v1beta1 import group_api_pb2 as group_pb
 from cs3.identity.group.v1beta1 import resources_pb2 as group_res
@@ -18,7 +20,7 @@ from .models import Group, Quota, User
 from .wire import RawRequest, bool_field, string_field
 
 
-def _find_request(message_cls: type, query: str, **extra: bool) -> object:
+def _find_request(message_cls: Any, query: str, **extra: bool) -> Any:
     """Build a Find{Users,Groups}Request in the shape of the installed wheel.
 
     Older protos (the ones Reva v1.29 and v3.0.1 speak) carry a ``filter``
@@ -141,7 +143,7 @@ class Identity:
         )
         return [convert.group(g) for g in res.groups] if res else []
 
-    def _find(self, method: str, request_cls: type, response_cls: type, query: str) -> object:
+    def _find(self, method: str, request_cls: Any, response_cls: Any, query: str) -> Any:
         """Search in the shape the server reads, whatever wheel is installed.
 
         A wheel with the older ``filter`` string sends that. A newer wheel

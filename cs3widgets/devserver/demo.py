@@ -65,7 +65,8 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
+            name = proc.args[0] if isinstance(proc.args, (list, tuple)) else proc.args
+            raise RuntimeError(f"{name!s} exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return

@@ -48,6 +48,7 @@ class CS3File(AbstractBufferedFile):
     DEFAULT_BLOCK_SIZE = DEFAULT_BLOCK_SIZE
 
     fs: CS3FileSystem
+    closed: bool  # fsspec keeps it as a plain attribute (io.IOBase has a property)
 
     def __init__(self, fs: CS3FileSystem, path: str, mode: str = "rb", **kwargs: Any) -> None:
         self._spool: Any = None

@@ -50,9 +50,11 @@ class CompactListing:
         self.path = path
         # A ListContainer answer's repeated field indexes as it is; copying
         # it into a list would create 100,000 wrappers for nothing.
-        self._infos: Sequence[Any] = infos if isinstance(infos, Sequence) or hasattr(
-            infos, "__getitem__"
-        ) else list(infos)
+        self._infos: Sequence[Any] = (
+            infos  # type: ignore[assignment]  # a repeated field indexes like a Sequence
+            if isinstance(infos, Sequence) or hasattr(infos, "__getitem__")
+            else list(infos)
+        )
         self._names: list[str] | None = None
         self._is_dir: list[bool] | None = None
         self._sizes: list[int] | None = None

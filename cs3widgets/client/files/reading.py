@@ -5,6 +5,7 @@ Every public method validates its paths (:mod:`.paths`) before any RPC.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,14 +95,14 @@ class ReadOps:
         """All entries of a folder (unsorted; sorting and hiding are the caller's)."""
         return list(self.iter_list(path))
 
-    def walk(self, path: str) -> Iterator[tuple[str, list[Entry], list[Entry]]]:
+    def walk(self, path: str) -> Iterator[tuple[str, builtins.list[Entry], builtins.list[Entry]]]:
         """Top-down walk like :func:`os.walk`: yields ``(dirpath, dirs, files)``.
 
         As with ``os.walk``, removing entries from ``dirs`` prunes the walk.
         """
         path = validate_path(path)
-        dirs: list[Entry] = []
-        files: list[Entry] = []
+        dirs: builtins.list[Entry] = []
+        files: builtins.list[Entry] = []
         for entry in self.iter_list(path):
             (dirs if entry.is_dir else files).append(entry)
         yield path, dirs, files

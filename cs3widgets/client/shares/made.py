@@ -30,6 +30,7 @@ Server notes (Reva v1.29, checked against a live revad):
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 
@@ -217,7 +218,7 @@ class SharesMadeOps(ShareModels):
         res = self._conn.call("ListShares", req, path=path)
         return [self._share_model(s, known_path) for s in res.shares]
 
-    def resolve_paths(self, shares: list[Share]) -> list[Share]:
+    def resolve_paths(self, shares: builtins.list[Share]) -> builtins.list[Share]:
         """Fill in missing paths: one ``Stat`` per distinct unknown resource.
 
         My own resources get their path under my home (``/home/...``).

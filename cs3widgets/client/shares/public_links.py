@@ -179,7 +179,7 @@ class PublicLinks:
 
         ``password=""`` removes the password; ``None`` leaves a field as it is.
         """
-        updates: list[_Update] = []
+        updates: list[Any] = []
         if role is not None:
             perms = link_res.PublicSharePermissions(permissions=role_permissions(as_role(role)))
             updates.append(
@@ -198,7 +198,7 @@ class PublicLinks:
             updates.append(_Update(type=_Update.TYPE_DISPLAYNAME, display_name=display_name))
         if not updates:
             return self.get(link_id)
-        res = None
+        res: Any = None
         for upd in updates:
             res = self._conn.call(
                 "UpdatePublicShare",

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 from ..connection import Connection
 from ..errors import (
@@ -398,7 +398,7 @@ class Transfers:
         if mode in ("wb", "w"):
             writer = UploadWriter(self, validate_new(path), upload_options)
             if mode == "wb":
-                return writer
+                return cast(IO[bytes], writer)  # a RawIOBase: the IO protocol at run time
             return io.TextIOWrapper(writer, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
         raise ValueError(f"unsupported mode {mode!r}; use 'rb', 'wb', 'r' or 'w'")
 

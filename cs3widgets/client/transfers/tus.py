@@ -129,7 +129,7 @@ def _loop(
             pending.offset = offset
             failures = 0
         except (LinkFailed, Timeout, Conflict) as exc:
-            if getattr(exc, "commit_refused", False):
+            if isinstance(exc, CS3Error) and exc.commit_refused:
                 raise
             # A dropped connection (or tusd's 409 offset mismatch): the
             # server kept what arrived; ask where it is and go on from there.

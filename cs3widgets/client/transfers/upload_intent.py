@@ -91,7 +91,7 @@ def refused(status: int, dest: str, overwrite: bool) -> CS3Error:
         err = AlreadyExists("the destination was created during the upload", path=dest)
     else:
         err = Conflict("the file changed on the server during the upload", path=dest)
-    err.commit_refused = True  # type: ignore[attr-defined]  # final: never retried
+    err.commit_refused = True  # final: never retried
     return err
 
 
