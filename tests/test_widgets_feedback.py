@@ -271,7 +271,7 @@ def test_move_picks_a_folder_and_stays_open_on_error(einstein: CS3Client, folder
     b.select([f"{folder}/a.txt"])
     b.toolbar.move.click()
     picker = b.prompt.picker
-    assert b.prompt.active and picker is not None and picker._show_only_dirs
+    assert b.prompt.active and picker is not None and picker.show_only_dirs
     assert b.prompt.text.layout.display == "none"  # no typed path
     assert picker._gb.layout.display is None  # the folder list is open
     assert list(picker._dircontent.options) == ["..", f"{ICON}free", f"{ICON}taken"]

@@ -8,7 +8,7 @@ and the composed ``CS3App``. They hold no gRPC code: everything goes through
 from .account_panel import AccountPanel
 from .app import CS3App
 from .browser import Browser
-from .file_chooser import FileChooser
+from .chooser import FileChooser
 from .info_panel import InfoPanel
 from .share_dialog import ShareDialog
 

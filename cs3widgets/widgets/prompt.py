@@ -91,7 +91,7 @@ class Prompt(w.VBox):
         self.text.focus()
 
     def ask_folder(self, label: str, picker: Any, on_pick: Callable[[str], None]) -> None:
-        """Show ``picker`` (a :class:`~.file_chooser.FileChooser` of folders).
+        """Show ``picker`` (a :class:`~.chooser.FileChooser` of folders).
 
         ``on_pick(folder)`` runs each time the user picks one; the prompt
         stays open until the caller closes it (:meth:`close_prompt`) or
