@@ -61,7 +61,7 @@ def test_read_csv_on_two_worker_processes(
     worker_auth = cluster.run(
         lambda: sorted(
             {type(f.client.auth).__name__ for f in __import__(
-                "cs3widgets.fs.workers", fromlist=["x"]
+                "cs3widgets.fs.unpickling", fromlist=["x"]
             )._worker_filesystems.values()}
         )
     )

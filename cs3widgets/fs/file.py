@@ -9,8 +9,8 @@ from fsspec.spec import AbstractBufferedFile
 
 from ..client.paths import validate_path
 from ..client.transfers.upload_source import SPOOL_MEMORY
+from .background import in_background
 from .readahead import SequentialReadahead
-from .workers import in_background
 
 if TYPE_CHECKING:
     from .filesystem import CS3FileSystem

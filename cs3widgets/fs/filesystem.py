@@ -40,10 +40,11 @@ from ..client.errors import CS3Error, NotFound
 from ..client.files import Files
 from ..client.paths import join, parent
 from ..client.transfers import Transfers
+from .background import prefetch_target
 from .errors import as_os_error, os_errors
 from .file import CS3File
 from .infos import info_from_entry, info_from_pb
-from .workers import from_recipe, prefetch_target
+from .unpickling import from_recipe
 
 #: fsspec's own options, handled by its base class and instance cache.
 _FSSPEC_OPTIONS = {

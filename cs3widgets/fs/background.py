@@ -1,20 +1,15 @@
-"""Per-process helpers of the filesystem: unpickling on workers, background work."""
+"""The filesystem's background threads: download initiations and readahead prefetches."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from ..client.delegation import ClientRecipe, WorkerAccess, shared_client
 from ..client.transfers import Transfers
 
-if TYPE_CHECKING:
-    from .filesystem import CS3FileSystem
-
 T = TypeVar("T")
-
 #: Threads for download initiations started by ``open`` and for readahead
 #: prefetches; both spend their time waiting on the network.
 BACKGROUND_THREADS = 4
@@ -44,22 +39,4 @@ def prefetch_target(transfers: Transfers, path: str) -> None:
     future.add_done_callback(lambda f: f.exception())  # reported by the Stat instead
 
 
-_worker_filesystems: dict[tuple[Any, ...], CS3FileSystem] = {}
-
-
-def from_recipe(
-    cls: type[CS3FileSystem], recipe: ClientRecipe, access: WorkerAccess, lifetime: float
-) -> CS3FileSystem:
-    """Unpickle: one filesystem (and one client) per recipe in each process."""
-    key = (cls, recipe, access, lifetime)
-    fs = _worker_filesystems.get(key)
-    if fs is None or fs.client.conn.closed:
-        fs = cls(
-            client=shared_client(recipe),
-            worker_access=access,
-            worker_lifetime=lifetime,
-            _recipe=recipe,
-            skip_instance_cache=True,
-        )
-        _worker_filesystems[key] = fs
-    return fs
+__all__ = ["BACKGROUND_THREADS", "in_background", "prefetch_target"]
