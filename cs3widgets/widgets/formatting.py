@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from ..client.models import Entry, EntryType
@@ -88,7 +89,7 @@ def fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "\u2026"
 
 
-def html_table(rows: list[tuple[str, object]]) -> str:
+def html_table(rows: Sequence[tuple[str, object]]) -> str:
     """A two-column key/value HTML table; every value is escaped here."""
     body = "".join(
         f"<tr><th style='text-align:left;padding-right:1em;vertical-align:top'>{esc(k)}</th>"

@@ -222,8 +222,9 @@ class Header:
         return self.buttons[i]
 
     def _clicked(self, i: int) -> None:
-        if i < len(self.columns) and self.columns[i].sort:
-            self.on_sort(self.columns[i].sort)
+        sort = self.columns[i].sort if i < len(self.columns) else None
+        if sort:
+            self.on_sort(sort)
 
     def cells(self, columns: Sequence[Column], sort_by: str | None,
               descending: bool) -> list[w.DOMWidget]:

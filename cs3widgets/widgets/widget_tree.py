@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -13,18 +12,25 @@ import ipywidgets as w
 _OWNERS = ("cs3widgets.", "ipyfilechooser.")
 
 
-@functools.cache
-def _shared_defaults(cls: type) -> frozenset[int]:
+_shared: dict[Any, frozenset[int]] = {}
+
+
+def _shared_defaults(cls: Any) -> frozenset[int]:
     """Widgets a class takes as default arguments: one object shared by every instance.
 
     ipyfilechooser's ``FileChooser(layout=Layout(width="500px"))`` is one: closing
     it with one chooser would break every chooser made after.
     """
-    try:
-        params = inspect.signature(cls.__init__).parameters.values()
-    except (TypeError, ValueError):
-        return frozenset()
-    return frozenset(id(p.default) for p in params if isinstance(p.default, w.Widget))
+    found = _shared.get(cls)
+    if found is None:
+        try:
+            params = inspect.signature(cls.__init__).parameters.values()
+        except (TypeError, ValueError):
+            found = frozenset()
+        else:
+            found = frozenset(id(p.default) for p in params if isinstance(p.default, w.Widget))
+        _shared[cls] = found
+    return found
 
 
 def _attribute_widgets(obj: Any) -> Iterator[w.Widget]:
