@@ -356,13 +356,6 @@ func (f *enforcingFS) Upload(ctx context.Context, ref *provider.Reference, r io.
 	return f.inner.Upload(ctx, ref, r, metadata)
 }
 
-func (f *enforcingFS) Download(ctx context.Context, ref *provider.Reference) (io.ReadCloser, error) {
-	if err := f.require(ctx, ref, needDownload); err != nil {
-		return nil, err
-	}
-	return f.inner.Download(ctx, ref)
-}
-
 func (f *enforcingFS) ListRevisions(ctx context.Context, ref *provider.Reference) ([]*provider.FileVersion, error) {
 	if err := f.require(ctx, ref, needVersions); err != nil {
 		return nil, err
