@@ -121,6 +121,9 @@ func (f *enforcingFS) perms(ctx context.Context, u *userpb.User, p string) (*pro
 	if p == "/" {
 		return rootPerms(), nil
 	}
+	if isLinkGuest(u) {
+		return externalAccountPerms(), nil
+	}
 	rows, err := f.grants.onAny(ctx, lineage(p))
 	if err != nil {
 		return nil, err
