@@ -79,8 +79,10 @@ file = "{site.root / 'ocm-invites.json'}"
 driver = "json"
 provider_domain = "{site.domain}"
 webdav_endpoint = "{site.http_url}"
-# Required by v1.29 even with web apps off; never used by these sites.
+# Required by v1.29 (template) and v3.12 (endpoint) even with web apps off;
+# never used by these sites.
 webapp_template = "{site.http_url}/external/sciencemesh"
+webapp_endpoint = "{site.http_url}/external/sciencemesh"
 
 [grpc.services.ocmshareprovider.drivers.json]
 file = "{site.root / 'ocm-shares.json'}"
@@ -96,6 +98,7 @@ address = "{ip}:{p.storage_ocm_out}"
 driver = "ocmoutcoming"
 mount_path = "/ocm"
 mount_id = "ocm"
+space_depth = 1
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_ocm_out}/data"
 
@@ -107,6 +110,7 @@ address = "{ip}:{p.storage_ocm_in}"
 driver = "ocmreceived"
 mount_path = "/sciencemesh"
 mount_id = "sciencemesh"
+space_depth = 1
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_ocm_in}/data"
 
