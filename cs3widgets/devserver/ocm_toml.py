@@ -57,15 +57,23 @@ def providers_json(sites: list[SiteConfig]) -> list[dict]:
     ]
 
 
+#: The OCM incoming-share service of the lines that do not call it ``ocmcore``.
+INCOMING_SERVICE = {"v3.12": "ocmincoming"}
+
+
 def render_ocm(site: SiteConfig, providers: Path) -> str:
     """The TOML sections of an OCM site: shares, invites, providers, data servers."""
     p = site.ports
     ip = "127.0.0.1"
+    # The service that takes shares from other sites: Reva v3.12 renamed it
+    # (internal/grpc/services/ocmincoming), and revad refuses to start with
+    # a service it does not know, so the name goes by the line.
+    incoming = INCOMING_SERVICE.get(site.reva_line, "ocmcore")
     return f"""
-[grpc.services.ocmcore]
+[grpc.services.{incoming}]
 driver = "json"
 
-[grpc.services.ocmcore.drivers.json]
+[grpc.services.{incoming}.drivers.json]
 file = "{site.root / 'ocm-shares.json'}"
 
 [grpc.services.ocminvitemanager]

@@ -60,6 +60,8 @@ groupprovidersvc = "{gw}"
 usershareprovidersvc = "{gw}"
 publicshareprovidersvc = "{gw}"
 ocmcoresvc = "{gw}"
+# v3.12's name for it (see ocm_toml.INCOMING_SERVICE).
+ocmincomingsvc = "{gw}"
 ocmshareprovidersvc = "{gw}"
 ocminvitemanagersvc = "{gw}"
 ocmproviderauthorizersvc = "{gw}"
