@@ -38,11 +38,12 @@ case "$line" in
   v3.12) mod="$here/tools/revad-v3.12"; module=github.com/cs3org/reva/v3 ;;
   *) echo "unknown Reva line '$line' (v1.29, v3 or v3.12)" >&2; exit 2 ;;
 esac
-# The Go flags of a generated build (GOFLAGS; part of the cache key for v3.12).
-goflags=-mod=readonly
+# The build tags of a line (part of the cache key for v3.12), and the file the
+# v3.12 build swaps for the stub.
+tags=""
+[ "$line" != v3.12 ] || tags=-tags=downloadranges
 stub="$here/tools/revad-v3.12/overlay/recycle.go"
 stubbed=vendor/github.com/cs3org/reva/v3/pkg/storage/fs/eos/client/grpc/recycle.go
-[ "$line" != v3.12 ] || goflags="-mod=vendor -tags=downloadranges"
 # How the v3 sources are generated from ours (part of the cache key).
 rewrite='s#"github.com/cs3org/reva/#"github.com/cs3org/reva/v3/#'
 # The pin, whether go.mod lists it on a "require" line or inside a block.
@@ -52,24 +53,28 @@ version=$(awk -v m="$module" '$1=="require" && $2==m {print $3; exit} $1==m {pri
 key=$( { (cd "$src" && find . -type f \( -name '*.go' ! -name '*_test.go' -o -name 'go.mod' -o -name 'go.sum' \) \
            | LC_ALL=C sort | xargs cat)
          [ "$line" = v1.29 ] || { cat "$mod/go.mod" "$mod/go.sum"; echo "$rewrite"; }
-         [ "$line" != v3.12 ] || { cat "$stub"; echo "$stubbed $goflags"; }; } \
+         [ "$line" != v3.12 ] || { cat "$stub"; echo "$stubbed -mod=vendor $tags"; }; } \
        | sha256sum | cut -c1-12)
 bin="$cache/revad-$version-$key"
 
 # The v3 sources: ours, with Reva's import path rewritten (see the top).
-# Writes the Go flags to build or test them with into $dir/goflags; for
-# v3.12 that vendors the modules and names the overlay with the stub.
+# Writes the Go flags to build or test them with into $dir/goflags. With a
+# second argument "build", a v3.12 tree is vendored and the flags name the
+# overlay with the stub (what building revad needs); without, our packages
+# (all but main, which alone imports EOS's client) test straight from the
+# module cache, whose paths stay the same from run to run, so Go's build
+# cache serves them.
 generate() {
   local dir=$1
   (cd "$src" && find . -type f -name '*.go' | tar -cf - -T -) | tar -xf - -C "$dir"
   find "$dir" -name '*.go' -exec sed -i "$rewrite" {} +
   cp "$mod/go.mod" "$mod/go.sum" "$dir/"
-  local flags=$goflags
-  if [ "$line" = v3.12 ]; then
+  local flags="-mod=readonly $tags"
+  if [ "$line" = v3.12 ] && [ "${2:-}" = build ]; then
     (cd "$dir" && GOSUMDB=off GOFLAGS=-mod=mod go mod vendor)
     [ -f "$dir/$stubbed" ] || { echo "$stubbed is not in the vendored Reva" >&2; exit 1; }
     printf '{"Replace": {"%s": "%s"}}\n' "$dir/$stubbed" "$stub" > "$dir/overlay.json"
-    flags="$flags -overlay=$dir/overlay.json"
+    flags="-mod=vendor $tags -overlay=$dir/overlay.json"
   fi
   echo "$flags" > "$dir/goflags"
 }
@@ -91,7 +96,7 @@ if [ ! -x "$bin" ]; then
     # A build directory of its own per run: two test sessions may build at once.
     build=$(mktemp -d "$cache/src-revad-$line.XXXXXX")
     trap 'rm -rf "$build"' EXIT
-    generate "$build"
+    generate "$build" build
   fi
   # go.sum pins every module, so the checksum database is not needed (and is
   # not reachable from these machines).
