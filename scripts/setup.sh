@@ -3,8 +3,8 @@
 # Debian packages (nginx for the TLS test, chromium for browser tests), the
 # revad build of one Reva line, and a Python virtualenv with the package and
 # the cs3apis wheel that matches that line.
-# Usage: setup.sh [LINE]   LINE: v3 (default), v1.29, or "newest" (the v3
-# server with the newest cs3apis wheel pip offers, as a user gets it).
+# Usage: setup.sh [LINE]   LINE: v3 (default), v1.29, v3.12, or "newest" (the
+# v3 server with the newest cs3apis wheel pip offers, as a user gets it).
 # Everything heavy is cached under $CS3W_CACHE (default ~/.cache/cs3widgets),
 # keyed by what it was built from, so a second run takes seconds.
 # Prints the virtualenv's path as its last line; the revad binary's path is
@@ -36,9 +36,9 @@ fi
 
 line=${1:-v3}
 case "$line" in
-  v1.29|v3) server=$line ;;
+  v1.29|v3|v3.12) server=$line ;;
   newest) server=v3 ;;
-  *) log "unknown line '$line' (v3, v1.29 or newest)"; exit 2 ;;
+  *) log "unknown line '$line' (v3, v1.29, v3.12 or newest)"; exit 2 ;;
 esac
 constraints="$here/constraints/reva-$line.txt"
 

@@ -7,14 +7,16 @@
 #   v1.29   Reva v1.29 with its wheel: every test but the browser tests;
 #   newest  Reva v3 with the newest cs3apis wheel pip offers (what
 #           `pip install cs3widgets` gives a user): every test but the
-#           browser tests.
-# Lint first (ruff; gofmt, go vet and go test of our drivers on both lines),
+#           browser tests;
+#   v3.12   Reva v3.12 (the newest v3 release the module proxy serves) with
+#           its wheel: every test but the browser tests.
+# Lint first (ruff; gofmt, go vet and go test of our drivers on every line),
 # then pytest per line, then a per-line summary. Extra arguments
 # go to every pytest run. CS3W_LINES="v3" (say) runs a subset of lines.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
-lines=${CS3W_LINES:-v3 v1.29 newest}
+lines=${CS3W_LINES:-v3 v1.29 newest v3.12}
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 
@@ -33,7 +35,7 @@ for line in $lines; do
   select=()
   case "$line" in
     v3) ;;
-    v1.29) select=(-m "not browser") ;;
+    v1.29|v3.12) select=(-m "not browser") ;;
     newest) server=v3; select=(-m "not browser") ;;
   esac
   echo "=== Reva line $line: $("$venv/bin/python" -c 'import importlib.metadata as m; print("cs3apis", m.version("cs3apis"))'), $(basename "$revad")"

@@ -16,7 +16,7 @@ def cache_dir() -> Path:
 
 
 #: The Reva lines the project builds and tests (``scripts/build-revad.sh``).
-LINES = ("v3", "v1.29")
+LINES = ("v3", "v1.29", "v3.12")
 
 
 def reva_line() -> str:

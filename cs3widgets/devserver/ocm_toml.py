@@ -57,15 +57,23 @@ def providers_json(sites: list[SiteConfig]) -> list[dict]:
     ]
 
 
+#: The OCM incoming-share service of the lines that do not call it ``ocmcore``.
+INCOMING_SERVICE = {"v3.12": "ocmincoming"}
+
+
 def render_ocm(site: SiteConfig, providers: Path) -> str:
     """The TOML sections of an OCM site: shares, invites, providers, data servers."""
     p = site.ports
     ip = "127.0.0.1"
+    # The service that takes shares from other sites: Reva v3.12 renamed it
+    # (internal/grpc/services/ocmincoming), and revad refuses to start with
+    # a service it does not know, so the name goes by the line.
+    incoming = INCOMING_SERVICE.get(site.reva_line, "ocmcore")
     return f"""
-[grpc.services.ocmcore]
+[grpc.services.{incoming}]
 driver = "json"
 
-[grpc.services.ocmcore.drivers.json]
+[grpc.services.{incoming}.drivers.json]
 file = "{site.root / 'ocm-shares.json'}"
 
 [grpc.services.ocminvitemanager]
@@ -79,8 +87,10 @@ file = "{site.root / 'ocm-invites.json'}"
 driver = "json"
 provider_domain = "{site.domain}"
 webdav_endpoint = "{site.http_url}"
-# Required by v1.29 even with web apps off; never used by these sites.
+# Required by v1.29 (template) and v3.12 (endpoint) even with web apps off;
+# never used by these sites.
 webapp_template = "{site.http_url}/external/sciencemesh"
+webapp_endpoint = "{site.http_url}/external/sciencemesh"
 
 [grpc.services.ocmshareprovider.drivers.json]
 file = "{site.root / 'ocm-shares.json'}"
@@ -96,6 +106,7 @@ address = "{ip}:{p.storage_ocm_out}"
 driver = "ocmoutcoming"
 mount_path = "/ocm"
 mount_id = "ocm"
+space_depth = 1
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_ocm_out}/data"
 
@@ -107,6 +118,7 @@ address = "{ip}:{p.storage_ocm_in}"
 driver = "ocmreceived"
 mount_path = "/sciencemesh"
 mount_id = "sciencemesh"
+space_depth = 1
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_ocm_in}/data"
 

@@ -60,6 +60,8 @@ groupprovidersvc = "{gw}"
 usershareprovidersvc = "{gw}"
 publicshareprovidersvc = "{gw}"
 ocmcoresvc = "{gw}"
+# v3.12's name for it (see ocm_toml.INCOMING_SERVICE).
+ocmincomingsvc = "{gw}"
 ocmshareprovidersvc = "{gw}"
 ocminvitemanagersvc = "{gw}"
 ocmproviderauthorizersvc = "{gw}"
@@ -148,6 +150,9 @@ auth_manager = "oidc"
 [grpc.services.authprovider.auth_managers.oidc]
 issuer = "{site.oidc_issuer}"
 id_claim = "preferred_username"
+# The same claim under v3.12's name (pkg/auth/manager/oidc/oidc.go; its
+# default is "sub"). Each line ignores the other's key.
+default_id_claim = "preferred_username"
 gatewaysvc = "{gw}"
 """
     text += f"""
@@ -203,6 +208,10 @@ address = "{ip}:{p.storage_home}"
 driver = "cs3w-localhome"
 mount_path = "/home"
 mount_id = "{HOME_MOUNT_ID}"
+# Reva v3.12 derives space ids from the path (storageprovider.go,
+# pathToSpaceID) and asks for at least the mount path's depth: one space per
+# mount. Older lines do not know the key.
+space_depth = 1
 expose_data_server = true
 data_server_url = "{site.http_url}/data"
 tmp_folder = "{root / 'tmp'}"
@@ -224,6 +233,7 @@ address = "{ip}:{p.storage_users}"
 driver = "cs3w-local"
 mount_path = "/users"
 mount_id = "{HOME_MOUNT_ID}"
+space_depth = 1
 expose_data_server = true
 data_server_url = "http://{ip}:{p.http_users}/data"
 tmp_folder = "{root / 'tmp'}"

@@ -11,6 +11,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .binary import reva_line
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """Return a TCP port that is free on ``host`` right now."""
@@ -58,6 +60,10 @@ class SitePorts:
             taken.add(port)
 
 
+#: The Reva lines whose OCM domains carry the port (:attr:`SiteConfig.domain`).
+DOMAIN_WITH_PORT = frozenset({"v3.12"})
+
+
 @dataclass
 class SiteConfig:
     """What differs between two generated sites."""
@@ -78,6 +84,9 @@ class SiteConfig:
     #: enforce (tools/revad/FIDELITY.md). "upstream": Reva's own drivers and
     #: managers in their place, none of ours (no CS3 locks, tus offered).
     profile: str = "eos"
+    #: The Reva line the site runs (``$CS3W_REVA_LINE``, see :mod:`.binary`),
+    #: for the few sections one line names differently (:mod:`.ocm_toml`).
+    reva_line: str = field(default_factory=reva_line)
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
@@ -95,7 +104,15 @@ class SiteConfig:
 
     @property
     def domain(self) -> str:
-        """The OCM provider domain of this site: its host name, no port."""
+        """The OCM provider domain of this site: its host name, no port.
+
+        Lines that discover a sending site at ``http://<domain>/.well-known/ocm``
+        (v3.12: ``opencloudmesh/ocmd/shares.go``, ``getAndResolveProtocols``)
+        and compare domains with their ports (its provider authorizer's
+        ``normalizeDomain``) need the HTTP port in it.
+        """
+        if self.reva_line in DOMAIN_WITH_PORT:
+            return f"{self.host}:{self.ports.http}"
         return self.host
 
     @property

@@ -121,6 +121,9 @@ func (f *enforcingFS) perms(ctx context.Context, u *userpb.User, p string) (*pro
 	if p == "/" {
 		return rootPerms(), nil
 	}
+	if isLinkGuest(u) {
+		return externalAccountPerms(), nil
+	}
 	rows, err := f.grants.onAny(ctx, lineage(p))
 	if err != nil {
 		return nil, err
@@ -354,13 +357,6 @@ func (f *enforcingFS) Upload(ctx context.Context, ref *provider.Reference, r io.
 		return errtypes.PermissionDenied("enforcingfs: not an upload id")
 	}
 	return f.inner.Upload(ctx, ref, r, metadata)
-}
-
-func (f *enforcingFS) Download(ctx context.Context, ref *provider.Reference) (io.ReadCloser, error) {
-	if err := f.require(ctx, ref, needDownload); err != nil {
-		return nil, err
-	}
-	return f.inner.Download(ctx, ref)
 }
 
 func (f *enforcingFS) ListRevisions(ctx context.Context, ref *provider.Reference) ([]*provider.FileVersion, error) {

@@ -104,6 +104,23 @@ func TestNothingWithoutAGrant(t *testing.T) {
 	}
 }
 
+// A public link's guest (Reva v3.12) is served as the EOS driver's external
+// account: an editor on any path, never an owner, no grants to give.
+func TestLinkGuestIsAnEditorWithoutGrants(t *testing.T) {
+	fs := newFS(t)
+	guest := &userpb.User{Id: &userpb.UserId{OpaqueId: "publiclink:7", Type: userpb.UserType_USER_TYPE_GUEST}}
+	info, err := fs.GetMD(as(guest), ref("/einstein/proj"), nil)
+	if err != nil || !info.PermissionSet.InitiateFileUpload || info.PermissionSet.AddGrant {
+		t.Fatalf("guest stat: %v %v", info, err)
+	}
+	if err := fs.CreateDir(as(guest), ref("/einstein/proj/x")); err != nil {
+		t.Fatalf("guest mkdir: %v", err)
+	}
+	if err := fs.AddGrant(as(guest), ref("/einstein/proj"), userGrant(marie, viewer)); !isDenied(err) {
+		t.Fatalf("guest grant: %v", err)
+	}
+}
+
 func TestViewerThenEditorThenRevoked(t *testing.T) {
 	fs := newFS(t)
 	if err := fs.AddGrant(as(einstein), ref("/einstein/proj"), userGrant(marie, viewer)); err != nil {

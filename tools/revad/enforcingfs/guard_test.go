@@ -55,7 +55,7 @@ func put(t *testing.T, fs storage.FS, p, body string) {
 
 func read(t *testing.T, fs storage.FS, p string) string {
 	t.Helper()
-	r, err := fs.Download(as(einstein), ref(p))
+	r, err := download(as(einstein), fs, ref(p))
 	if err != nil {
 		t.Fatalf("download %s: %v", p, err)
 	}

@@ -31,6 +31,28 @@ func isOwner(u *userpb.User, p string) bool {
 	return owner != "" && owner == u.GetUsername()
 }
 
+// isLinkGuest reports whether u is the guest a public link logs in as
+// (Reva v3.12's publicshares auth manager, pkg/auth/manager/publicshares/
+// publicshares.go, Authenticate: USER_TYPE_GUEST "publiclink:<share id>";
+// older lines log in as the link's owner). Nothing else makes guests here.
+func isLinkGuest(u *userpb.User) bool {
+	return u.GetId().GetType() == userpb.UserType_USER_TYPE_GUEST
+}
+
+// externalAccountPerms is what a link guest may do on any path: Reva's EOS
+// driver serves a guest as its external account, adding that account an
+// editor ACL on the path first (v3.12 pkg/storage/fs/eos/auth.go,
+// getUserOrExternalAuth, getExternalAccountAuth: permissions.NewEditorRole).
+// What the link allows is enforced above the storage (the public storage
+// provider and the token's scope), as in production.
+func externalAccountPerms() *provider.ResourcePermissions {
+	return &provider.ResourcePermissions{
+		GetPath: true, InitiateFileDownload: true, ListContainer: true, ListFileVersions: true,
+		ListRecycle: true, Stat: true, InitiateFileUpload: true, RestoreFileVersion: true,
+		RestoreRecycleItem: true, CreateContainer: true, Delete: true, Move: true, PurgeRecycle: true,
+	}
+}
+
 // lineage returns p and each of its ancestors up to the owner's home, the
 // resources whose grants apply to p (grants are inherited downwards, as on
 // EOS).
