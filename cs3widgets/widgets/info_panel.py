@@ -122,7 +122,8 @@ class InfoPanel(ClientHolder, w.VBox):
             if after is not None:
                 after()
 
-        self._run(lambda: fetch_facts(client, path), apply, key="load")
+        lookups = self.runner.map
+        self._run(lambda: fetch_facts(client, path, lookups=lookups), apply, key="load")
 
     def show_facts(self, facts: ResourceFacts) -> None:
         """Show ``facts`` (fetched here, or by CS3App for both panels)."""
