@@ -78,6 +78,8 @@ class SiteConfig:
     #: enforce (tools/revad/FIDELITY.md). "upstream": Reva's own drivers and
     #: managers in their place, none of ours (no CS3 locks, tus offered).
     profile: str = "eos"
+    #: More users besides the demo's (``user0001``...; see :func:`.users.extra_users`).
+    extra_users: int = 0
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))
