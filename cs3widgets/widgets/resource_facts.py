@@ -87,17 +87,18 @@ def named_first(client: CS3Client, shares: list[Share], count: int = GRANTEES_SH
 
 
 def fetch_facts(client: CS3Client, path: str, *, details: bool = True,
-                lookups: Lookups | None = None) -> ResourceFacts:
+                lookups: Lookups | None = None, named: int = GRANTEES_SHOWN) -> ResourceFacts:
     """Stat ``path`` and fetch its shares and links (and, with ``details``, the rest).
 
-    The shares are listed without names; the first :data:`GRANTEES_SHOWN`
-    are named, their lookups run through ``lookups`` (several at once).
+    The shares are listed without names; the first ``named`` (the ones a
+    panel shows) are named, their lookups run through ``lookups`` (several
+    at once).
     """
     entry = client.files.stat(path)
     rid = entry.id
     facts = ResourceFacts(path=path, entry=entry, details=details)
     facts.shares = _optional(lambda: named_first(client, client.shares.list(
-        entry.path, resource_id=rid, names=False), lookups=lookups), [])
+        entry.path, resource_id=rid, names=False), named, lookups), [])
     facts.links = _optional(lambda: client.links.list(entry.path, resource_id=rid), [])
     if details:
         if not entry.is_dir:
