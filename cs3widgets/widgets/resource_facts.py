@@ -9,7 +9,7 @@ locks and the metadata fallback is read) and ListFileVersions; the owner's
 name and the grantees' names come from the client's user cache (one
 GetUser per user per client). Only the grantees a panel shows
 (:data:`GRANTEES_SHOWN`) are named, their lookups made at once through the
-runner's bounded pool: 200 grantees cost what 20 do. A folder skips the
+runner's bounded pool: 200 grantees cost what 10 do. A folder skips the
 lock and the versions. Runs on the runner's worker thread.
 """
 
@@ -27,8 +27,9 @@ from .errors_ui import log
 T = TypeVar("T")
 
 #: Grantees the ShareDialog shows before "Show more" (the InfoPanel names 3):
-#: the ones named when the facts are fetched.
-GRANTEES_SHOWN = 20
+#: the ones named when the facts are fetched. Ten rows fill the side panel;
+#: their names take one round of lookups (the runner's pool makes 10 at once).
+GRANTEES_SHOWN = 10
 
 #: How lookups run: ``map(fn, items)`` (the runner's bounded :meth:`Runner.map
 #: <cs3widgets.widgets.runner.Runner.map>`; ``None``: one after the other).
