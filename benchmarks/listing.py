@@ -54,6 +54,8 @@ from cs3widgets.widgets import Browser
 
 #: 30,000: the largest size the gateway answers (see the module's docstring).
 SIZES = (1_000, 10_000, 30_000)
+#: Bytes of one storage provider's answer Reva's gateway accepts at most.
+GATEWAY_CAP = 10_240_000
 LABELS = ("raw", "compact", "compact sorted by size", "full models", "fs.ls",
           "Browser (new)", "Browser (navigate)")
 
@@ -177,21 +179,40 @@ def offline(client: CS3Client, path: str, count: int, repeat: int) -> list[str]:
         from cs3widgets.client.convert import entry_from_info
         measure(cpu, wall, "full models", lambda: [entry_from_info(i) for i in parse(data).infos])
 
+    def answered(p: str, **_k: object) -> CompactListing:
+        # The Browser as it is, its listing of the big folder answered with the bytes above.
+        if p == f"{path}/big":
+            return CompactListing(p, parse(data).infos)
+        return real_compact(p)
+
+    browser = Browser(path, client=client, threaded=False)
+
     def new_browser() -> None:
-        # The Browser as it is, its listing call answered with the bytes above.
-        client.files.list_compact = lambda p, **_k: CompactListing(  # type: ignore[method-assign]
-            f"{path}/big", parse(data).infos)
+        client.files.list_compact = answered  # type: ignore[method-assign]
         try:
             measure(cpu, wall, "Browser (new)", lambda: open_browser(f"{path}/big", client))
         finally:
             client.files.list_compact = real_compact  # type: ignore[method-assign]
 
-    interleave(repeat, [raw, compact, full, new_browser])
-    lines = [f"  (answer made offline: {len(data):,} bytes, over the gateway's cap of "
-             "10,240,000; raw = its protobuf parse; the Browser's share and link calls go "
+    def moved() -> None:
+        browser.path = path  # untimed: the timed part is the way in
+        client.files.list_compact = answered  # type: ignore[method-assign]
+        try:
+            measure(cpu, wall, "Browser (navigate)",
+                    lambda: setattr(browser, "path", f"{path}/big"))
+        finally:
+            client.files.list_compact = real_compact  # type: ignore[method-assign]
+        if browser.banner.is_error or len(browser.listing.items) != count:
+            raise RuntimeError(f"the Browser did not show the answer: {browser.banner.message}")
+
+    interleave(repeat, [raw, compact, full, new_browser, moved])
+    browser.close()
+    cap = "over" if len(data) > GATEWAY_CAP else "under"
+    lines = [f"  (answer made offline: {len(data):,} bytes, {cap} the gateway's cap of "
+             f"{GATEWAY_CAP:,}; raw = its protobuf parse; the Browser's share and link calls go "
              "to the server, so only CPU is compared)"]
-    return lines + report(cpu, wall, ("raw", "compact", "full models", "Browser (new)"),
-                          walls=False)
+    return lines + report(cpu, wall, ("raw", "compact", "full models", "Browser (new)",
+                                      "Browser (navigate)"), walls=False)
 
 
 def calls_per_action(client: CS3Client, base: str) -> list[str]:
