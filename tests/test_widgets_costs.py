@@ -120,6 +120,7 @@ def test_show_more_names_the_next_grantees_only(
         app = CS3App(folder, client=client)
         assert app.wait(120)
         before = client.conn.calls["GetUser"]
+        first = list(app.share.grantees.children)
         app.share.more_grantees.click()
         deadline = time.monotonic() + 60
         while client.conn.calls["GetUser"] - before < GRANTEES_SHOWN or app.runner.pending:
@@ -127,6 +128,7 @@ def test_show_more_names_the_next_grantees_only(
             app.wait(1)
         rows = [r for r in app.share.grantees.children if isinstance(r, GranteeRow)]
         assert len(rows) == 2 * GRANTEES_SHOWN
+        assert rows[:GRANTEES_SHOWN] == first  # the rows shown before are kept, not rebuilt
         assert all("Test User" in r.name.value for r in rows)
         assert client.conn.calls["GetUser"] - before == GRANTEES_SHOWN
         app.close()

@@ -101,6 +101,7 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         self.grantees = w.VBox()
         #: Grantees shown (the first GRANTEES_SHOWN; "Show more" adds as many).
         self.grantees_shown = GRANTEES_SHOWN
+        self._grantee_rows: dict[str, GranteeRow] = {}  # by share id, the rows shown
         self.more_grantees = w.Button(icon="chevron-down", layout=w.Layout(
             width="auto", display="none"))
         # -- public links ----------------------------------------------------
@@ -195,13 +196,19 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         self._show_grantees()
 
     def _show_grantees(self) -> None:
-        """The rows of the grantees shown; then the names any of them lack."""
+        """The rows of the grantees shown (a share's row is kept while it is
+        unchanged); then the names any of them lack."""
         options = role_options(bool(self.entry and self.entry.is_dir))
         shown = self.shares[:self.grantees_shown]
         hidden = len(self.shares) - len(shown)
-        old = list(self.grantees.children)
+        kept = self._grantee_rows
+        rows = {s.id: kept[s.id] if s.id in kept and kept[s.id].share == s
+                else GranteeRow(self, s, options) for s in shown}
+        old = [c for c in self.grantees.children if c not in rows.values()]
+        old += [r for r in kept.values() if r not in rows.values() and r not in old]
+        self._grantee_rows = rows
         with self.hold_sync():
-            self.grantees.children = [GranteeRow(self, s, options) for s in shown] or [
+            self.grantees.children = list(rows.values()) or [
                 w.Label("Not shared with anyone yet.")]
             self.more_grantees.description = f"Show {min(hidden, GRANTEES_SHOWN)} more of {hidden}"
             self.more_grantees.layout.display = None if hidden else "none"
@@ -223,12 +230,17 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
             self.shares = [fresh.get(s.id, s) for s in self.shares]
             self._show_grantees()
 
-        self._run(lambda: client.shares.with_names(pending, map=lookups), apply, key="names")
+        self._run(lambda: client.shares.with_names(pending, map=lookups), apply, key="names",
+                  disable=[self.more_grantees])
 
     def show_more_grantees(self) -> None:
-        """Show the next :data:`~.resource_facts.GRANTEES_SHOWN` grantees (named then)."""
+        """Show the next :data:`~.resource_facts.GRANTEES_SHOWN` grantees, once named."""
         self.grantees_shown += GRANTEES_SHOWN
-        self._show_grantees()
+        shown = self.shares[:self.grantees_shown]
+        if any(s.names_pending for s in shown):
+            self._name_grantees(shown)  # their rows come with their names
+        else:
+            self._show_grantees()
 
     def _reload_sharing(self, message: str) -> None:
         """After a change: reread the shares and links (2 calls), then say ``message``."""

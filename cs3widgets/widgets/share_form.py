@@ -52,6 +52,7 @@ class ShareFormState:
     share_button: w.Button
     grantees: w.VBox
     grantees_shown: int
+    _grantee_rows: dict[str, Any]
     more_grantees: w.Button
     link_role: w.Dropdown
     link_password: w.Password
@@ -95,6 +96,7 @@ class ShareFormState:
                                     f"{esc(self.path)}</code></h4>" if self.path else
                                     "<i>Select a file or folder to share.</i>")
                 self.grantees.children = []
+                self._grantee_rows = {}
                 self.grantees_shown = GRANTEES_SHOWN
                 self.more_grantees.layout.display = "none"
                 self.link_list.children = []
