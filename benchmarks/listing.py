@@ -217,14 +217,14 @@ def offline(client: CS3Client, path: str, count: int, repeat: int) -> list[str]:
                                       "Browser (navigate)"), walls=False)
 
 
-def calls_per_action(client: CS3Client, base: str) -> list[str]:
+def calls_per_action(client: CS3Client, base: str, folder: str) -> list[str]:
     fs = CS3FileSystem(client=client, skip_instance_cache=True)
     t = client.transfers
     t.upload(b"a,b\n" + b"1,2\n" * 100_000, f"{base}/calls.csv")
     t.forget_download()
     actions: list[tuple[str, Callable[[], object]]] = [
         ("fs.info", lambda: fs.info(f"{base}/calls.csv")),
-        ("fs.ls (1k folder)", lambda: fs.ls(f"{base}/n1000")),
+        (f"fs.ls ({folder.rsplit('/n', 1)[-1]}-entry folder)", lambda: fs.ls(folder)),
         ("fs.cat (whole file)", lambda: fs.cat(f"{base}/calls.csv")),
         ("fs.open + read 4 x 1 KiB at random", lambda: _four_reads(fs, f"{base}/calls.csv")),
         ("fs.cat_ranges 100 ranges", lambda: fs.cat_ranges(
@@ -287,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                                 args.repeat):
                 print(line)
         print("calls per action:")
-        for line in calls_per_action(client, f"{home}/{base_name}"):
+        for line in calls_per_action(client, f"{home}/{base_name}",
+                                     f"{home}/{base_name}/n{sizes[0]}"):
             print(line)
     return 0
 
