@@ -27,3 +27,4 @@ fi
 run dask_read.py
 run browser_download.py
 run table_page.py
+run open_costs.py

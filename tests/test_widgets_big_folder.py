@@ -163,5 +163,7 @@ def test_closing_frees_the_browser_its_widgets_and_memory(login, big_folder: str
     assert ref() is None, "something keeps the closed Browser alive"
     assert len(mine) > 100
     assert not mine & set(_instances), "widgets of the closed Browser are still registered"
-    assert held > 4 * BIG, f"{BIG:,} entries should take room: {held:,} blocks"
+    # The listing stays compact (the answer and a few columns, no model per
+    # entry): about 4 blocks an entry, which is still room worth giving back.
+    assert held > 2 * BIG, f"{BIG:,} entries should take room: {held:,} blocks"
     assert left < held * 0.02, f"{left:,} of {held:,} blocks not given back"

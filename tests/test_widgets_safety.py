@@ -165,7 +165,7 @@ def test_no_token_or_password_in_widget_state(
     def boom(path: str) -> list:
         raise RuntimeError(f"unexpected failure listing {path}")
 
-    monkeypatch.setattr(einstein.files, "list", boom)
+    monkeypatch.setattr(einstein.files, "list_compact", boom)  # what the Browser lists with
     with caplog.at_level(logging.DEBUG, logger="cs3widgets.widgets"):
         app.browser.toolbar.refresh.click()
     assert app.browser.banner.message == GENERIC_MESSAGE

@@ -119,6 +119,18 @@ class ClientCache:
             self._groups[key] = found
         return found
 
+    def known_user(self, idp: str, opaque_id: str) -> tuple[bool, User | None]:
+        """``(asked, user)``: whether the user was looked up already, and the answer."""
+        with self._lock:
+            key = (idp, opaque_id)
+            return key in self._users, self._users.get(key)
+
+    def known_group(self, idp: str, opaque_id: str) -> tuple[bool, Group | None]:
+        """``(asked, group)``: whether the group was looked up already, and the answer."""
+        with self._lock:
+            key = (idp, opaque_id)
+            return key in self._groups, self._groups.get(key)
+
     def remember_users(self, users: list[User]) -> None:
         """Remember users another answer carried (search results, whoami)."""
         with self._lock:

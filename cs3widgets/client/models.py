@@ -189,6 +189,13 @@ class Share:
     expiration: datetime | None = None
     #: The owner's display name ("Albert Einstein"; "" if the server gave none).
     owner_display_name: str = field(default="", compare=False)
+    #: Listed without looking names up (``names=False``): the grantee, owner
+    #: and creator show by id until :meth:`Shares.with_names
+    #: <cs3widgets.client.shares.made.SharesMadeOps.with_names>` fills them in.
+    names_pending: bool = field(default=False, compare=False)
+    #: ``(idp, opaque_id)`` of the owner and the creator (what names them).
+    owner_id: tuple[str, str] = field(default=("", ""), compare=False, repr=False)
+    creator_id: tuple[str, str] = field(default=("", ""), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

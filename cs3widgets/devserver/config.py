@@ -28,7 +28,7 @@ def write_site(site: SiteConfig, peers: list[SiteConfig] | None = None) -> Path:
     data = site.root / "data"
     (data / "home").mkdir(parents=True, exist_ok=True)
     (site.root / "tmp").mkdir(exist_ok=True)
-    users, groups = write_identity_files(site.root, idp=site.http_url)
+    users, groups = write_identity_files(site.root, idp=site.http_url, extra=site.extra_users)
     providers = site.root / "providers.json"
     providers.write_text(json.dumps(providers_json([site, *(peers or [])]), indent=1))
     site.config_file.write_text(render(site, users=users, groups=groups, providers=providers))

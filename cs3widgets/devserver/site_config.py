@@ -87,6 +87,8 @@ class SiteConfig:
     #: The Reva line the site runs (``$CS3W_REVA_LINE``, see :mod:`.binary`),
     #: for the few sections one line names differently (:mod:`.ocm_toml`).
     reva_line: str = field(default_factory=reva_line)
+    #: More users besides the demo's (``user0001``...; see :func:`.users.extra_users`).
+    extra_users: int = 0
     ports: SitePorts = field(default_factory=SitePorts)
     jwt_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     transfer_secret: str = field(default_factory=lambda: secrets.token_hex(24))

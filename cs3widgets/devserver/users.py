@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,8 +53,24 @@ DEMO_GROUPS: dict[str, tuple[str, int]] = {
 }
 
 
-def write_identity_files(directory: Path, idp: str) -> tuple[Path, Path]:
-    """Write Reva's json users and groups files into ``directory``."""
+def extra_users(count: int) -> list[DemoUser]:
+    """``count`` more accounts, ``user0001``... (for tests and benchmarks of many grantees).
+
+    Their passwords are their usernames: they exist on a local test server only.
+    """
+    return [
+        DemoUser(f"user{i:04d}", f"user{i:04d}", f"Test User {i:04d}",
+                 f"user{i:04d}@example.org", str(uuid.uuid5(uuid.NAMESPACE_URL, f"cs3w-{i}")),
+                 5000 + i)
+        for i in range(1, count + 1)
+    ]
+
+
+def write_identity_files(directory: Path, idp: str, extra: int = 0) -> tuple[Path, Path]:
+    """Write Reva's json users and groups files into ``directory``.
+
+    ``extra``: that many more users (:func:`extra_users`) besides the demo's.
+    """
     users = [
         {
             "id": {"opaque_id": u.opaque_id, "idp": idp, "type": 1},
@@ -66,7 +83,7 @@ def write_identity_files(directory: Path, idp: str) -> tuple[Path, Path]:
             "uid_number": u.uid_number,
             "gid_number": 100,
         }
-        for u in DEMO_USERS.values()
+        for u in [*DEMO_USERS.values(), *extra_users(extra)]
     ]
     groups = [
         {

@@ -88,7 +88,9 @@ class CS3App(w.HBox):
             self.info.banner.error(exc)
             self.share.banner.error(exc)
 
-        self.runner.submit(lambda: fetch_facts(client, path), show, on_error=failed,
+        lookups = self.runner.map
+        self.runner.submit(lambda: fetch_facts(client, path, lookups=lookups), show,
+                           on_error=failed,
                            key=(id(self), "facts"), busy=self.info.busy)
 
     @property

@@ -122,7 +122,10 @@ class InfoPanel(ClientHolder, w.VBox):
             if after is not None:
                 after()
 
-        self._run(lambda: fetch_facts(client, path), apply, key="load")
+        lookups = self.runner.map
+        # It names NAMED_GRANTEES (CS3App fetches for both panels: the dialog's 20).
+        self._run(lambda: fetch_facts(client, path, lookups=lookups, named=NAMED_GRANTEES),
+                  apply, key="load")
 
     def show_facts(self, facts: ResourceFacts) -> None:
         """Show ``facts`` (fetched here, or by CS3App for both panels)."""

@@ -47,6 +47,11 @@ log = logging.getLogger("cs3widgets.widgets")
 #: Worker threads per runner: enough for a listing, a panel and a transfer at once.
 MAX_WORKERS = 4
 
+#: Lookups (user names) one runner makes at once (:meth:`Runner.map`): a page's
+#: worth of names costs a few round trips, not one per name, and the server
+#: never sees more than this many of one widget's lookups at a time.
+MAX_LOOKUPS = 10
+
 _SPINNER = (
     "<span class='cs3w-busy' style='color:#31708f'>"
     "<i class='fa fa-spinner fa-spin'></i> {}</span>"
@@ -108,6 +113,7 @@ class Runner:
         self._seq = itertools.count()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._lookups: ThreadPoolExecutor | None = None  # made on first map()
 
     # -- submitting ------------------------------------------------------
     def submit(
@@ -156,6 +162,25 @@ class Runner:
             self._run_posted()
             self._deliver(task)
         return task
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        """``[fn(x) for x in items]``, at most :data:`MAX_LOOKUPS` at once.
+
+        For work (on a worker thread) that needs many small independent
+        calls, user names say: they overlap instead of queueing. Never call
+        it from the event loop: it waits for the calls.
+        """
+        items = list(items)
+        if len(items) <= 1:
+            return [fn(x) for x in items]
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the runner is closed")
+            if self._lookups is None:
+                self._lookups = ThreadPoolExecutor(max_workers=MAX_LOOKUPS,
+                                                   thread_name_prefix="cs3widgets-lookup")
+            pool = self._lookups
+        return list(pool.map(fn, items))
 
     def post(self, fn: Callable[[], None]) -> None:
         """Run ``fn()`` on the event loop (from any thread); in plain Python, at :meth:`wait`."""
@@ -344,6 +369,8 @@ class Runner:
             task.apply = task.on_error = None
         self._disabled.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._lookups is not None:
+            self._lookups.shutdown(wait=False, cancel_futures=True)
 
     @property
     def closed(self) -> bool:

@@ -35,7 +35,7 @@ from ..client.models import Entry, Group, PublicLink, Share, User
 from .connecting import ClientHolder
 from .errors_ui import StatusBanner, UserInputError, guarded, log
 from .formatting import esc, plain
-from .resource_facts import ResourceFacts, fetch_facts, shares_and_links
+from .resource_facts import GRANTEES_SHOWN, ResourceFacts, fetch_facts, shares_and_links
 from .runner import Runner
 from .share_federated import FederatedSharing
 from .share_form import ShareFormState, share_block_reason
@@ -99,6 +99,11 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         self.share_button = w.Button(description="Share", icon="share-alt",
                                      button_style="primary", layout=w.Layout(width="auto"))
         self.grantees = w.VBox()
+        #: Grantees shown (the first GRANTEES_SHOWN; "Show more" adds as many).
+        self.grantees_shown = GRANTEES_SHOWN
+        self._grantee_rows: dict[str, GranteeRow] = {}  # by share id, the rows shown
+        self.more_grantees = w.Button(icon="chevron-down", layout=w.Layout(
+            width="auto", display="none"))
         # -- public links ----------------------------------------------------
         self.link_role = w.Dropdown(options=role_options(True), value="Viewer",
                                     description="Role", layout=grow("13em"))
@@ -118,6 +123,7 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
             self.results,
             wrap_row([self.role, self.expiry, self.share_button]),
             self.grantees,
+            self.more_grantees,
             w.HTML("<b>Public links</b>"),
             wrap_row([self.link_role, self.link_expiry]),
             wrap_row([self.link_password, self.link_name]),
@@ -129,6 +135,7 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         self.search.observe(self._on_search_typed, names="value")
         self.share_button.on_click(lambda _b: self.share_selected())
         self.link_button.on_click(lambda _b: self.create_link())
+        self.more_grantees.on_click(lambda _b: self.show_more_grantees())
         #: Set by CS3App: it fetches the facts once for this dialog and the info panel.
         self.follows_app = False
         self._set_allowed(None)  # nothing to share until a target is shown
@@ -154,7 +161,9 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
         path = self.path
         if not path:
             return
-        self._run(lambda: fetch_facts(client, path, details=False), self.show_facts, key="load")
+        lookups = self.runner.map
+        self._run(lambda: fetch_facts(client, path, details=False, lookups=lookups),
+                  self.show_facts, key="load")
 
     def show_facts(self, facts: ResourceFacts) -> None:
         """Show ``facts`` (fetched here, or by CS3App for both panels)."""
@@ -179,14 +188,59 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
 
     def _show_sharing(self, shares: list[Share], links: list[PublicLink]) -> None:
         self.shares, self.links = shares, links
-        options = role_options(bool(self.entry and self.entry.is_dir))
-        old = list(self.grantees.children) + list(self.link_list.children)
+        old = list(self.link_list.children)
         with self.hold_sync():
-            self.grantees.children = [GranteeRow(self, s, options) for s in shares] or [
-                w.Label("Not shared with anyone yet.")]
             self.link_list.children = [LinkRow(self, link) for link in links] or [
                 w.Label("No public links.")]
         close_tree(old)
+        self._show_grantees()
+
+    def _show_grantees(self) -> None:
+        """The rows of the grantees shown (a share's row is kept while it is
+        unchanged); then the names any of them lack."""
+        options = role_options(bool(self.entry and self.entry.is_dir))
+        shown = self.shares[:self.grantees_shown]
+        hidden = len(self.shares) - len(shown)
+        kept = self._grantee_rows
+        rows = {s.id: kept[s.id] if s.id in kept and kept[s.id].share == s
+                else GranteeRow(self, s, options) for s in shown}
+        old = [c for c in self.grantees.children if c not in rows.values()]
+        old += [r for r in kept.values() if r not in rows.values() and r not in old]
+        self._grantee_rows = rows
+        with self.hold_sync():
+            self.grantees.children = list(rows.values()) or [
+                w.Label("Not shared with anyone yet.")]
+            self.more_grantees.description = f"Show {min(hidden, GRANTEES_SHOWN)} more of {hidden}"
+            self.more_grantees.layout.display = None if hidden else "none"
+        close_tree(old)
+        self._name_grantees(shown)
+
+    def _name_grantees(self, shown: list[Share]) -> None:
+        """Look up the names the rows shown lack (several at once), then show them."""
+        pending = [s for s in shown if s.names_pending]
+        if not pending:
+            return
+        client = self._require_client()
+        epoch, lookups = self._epoch, self.runner.map
+
+        def apply(named: list[Share]) -> None:
+            if epoch != self._epoch:
+                return  # another target meanwhile
+            fresh = {s.id: s for s in named}
+            self.shares = [fresh.get(s.id, s) for s in self.shares]
+            self._show_grantees()
+
+        self._run(lambda: client.shares.with_names(pending, map=lookups), apply, key="names",
+                  disable=[self.more_grantees])
+
+    def show_more_grantees(self) -> None:
+        """Show the next :data:`~.resource_facts.GRANTEES_SHOWN` grantees, once named."""
+        self.grantees_shown += GRANTEES_SHOWN
+        shown = self.shares[:self.grantees_shown]
+        if any(s.names_pending for s in shown):
+            self._name_grantees(shown)  # their rows come with their names
+        else:
+            self._show_grantees()
 
     def _reload_sharing(self, message: str) -> None:
         """After a change: reread the shares and links (2 calls), then say ``message``."""
@@ -199,7 +253,8 @@ class ShareDialog(ShareFormState, FederatedSharing, ClientHolder, w.VBox):
             self._show_sharing(*found)
             self.banner.success(message)
 
-        self._run(lambda: shares_and_links(client, entry), apply, key="sharing")
+        lookups, named = self.runner.map, self.grantees_shown
+        self._run(lambda: shares_and_links(client, entry, lookups, named), apply, key="sharing")
 
     # ------------------------------------------------------------ search
     def _on_search_typed(self, change: dict) -> None:

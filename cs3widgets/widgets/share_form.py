@@ -13,6 +13,7 @@ from ..client.models import Entry
 from ..client.shares.roles import role_from_flags
 from .errors_ui import StatusBanner
 from .formatting import esc
+from .resource_facts import GRANTEES_SHOWN
 from .widget_tree import close_tree
 
 
@@ -50,6 +51,9 @@ class ShareFormState:
     expiry: w.DatePicker
     share_button: w.Button
     grantees: w.VBox
+    grantees_shown: int
+    _grantee_rows: dict[str, Any]
+    more_grantees: w.Button
     link_role: w.Dropdown
     link_password: w.Password
     link_expiry: w.DatePicker
@@ -92,6 +96,9 @@ class ShareFormState:
                                     f"{esc(self.path)}</code></h4>" if self.path else
                                     "<i>Select a file or folder to share.</i>")
                 self.grantees.children = []
+                self._grantee_rows = {}
+                self.grantees_shown = GRANTEES_SHOWN
+                self.more_grantees.layout.display = "none"
                 self.link_list.children = []
                 self._set_allowed(None)
         finally:

@@ -59,6 +59,9 @@ class CompactListing:
         self._is_dir: list[bool] | None = None
         self._sizes: list[int] | None = None
         self._mtimes: list[float] | None = None
+        self._index: dict[str, int] | None = None  # name -> position, on first lookup
+        self._built: dict[int, Entry] = {}  # entries built so far, each once
+        self._dropped: set[int] = set()
 
     def __len__(self) -> int:
         return len(self._infos)
@@ -105,14 +108,37 @@ class CompactListing:
 
     # -- models -------------------------------------------------------------
     def entry(self, index: int) -> Entry:
-        """The full :class:`Entry` of one row."""
-        return entry_from_info(self._infos[index])
+        """The full :class:`Entry` of one row (built once, on first use)."""
+        entry = self._built.get(index)
+        if entry is None:
+            entry = self._built[index] = entry_from_info(self._infos[index])
+        return entry
 
     def entries(self, indices: Iterable[int] | None = None) -> list[Entry]:
         """Full entries for ``indices`` (all rows when ``None``)."""
         if indices is None:
-            return [entry_from_info(i) for i in self._infos]
-        return [entry_from_info(self._infos[k]) for k in indices]
+            indices = range(len(self._infos))
+        return [self.entry(k) for k in indices]
+
+    # -- lookups ------------------------------------------------------------
+    def index_of(self, name: str) -> int | None:
+        """The position of the entry called ``name`` (None if none, or dropped)."""
+        if self._index is None:
+            self._index = dict(zip(self.names, range(len(self.names)), strict=True))
+        k = self._index.get(name)
+        return None if k is None or k in self._dropped else k
+
+    def by_path(self, path: str) -> Entry | None:
+        """The entry at ``path`` (a child of this folder), built on demand; else None."""
+        k = self.index_of(path.rstrip("/").rsplit("/", 1)[-1])
+        if k is None:
+            return None
+        entry = self.entry(k)
+        return entry if entry.path.rstrip("/") == path.rstrip("/") else None
+
+    def drop(self, index: int) -> None:
+        """Leave the entry at ``index`` out of every :meth:`arrange` (and lookups)."""
+        self._dropped.add(index)
 
     # -- views --------------------------------------------------------------
     def arrange(
@@ -134,6 +160,8 @@ class CompactListing:
             raise ValueError(f"sort_by must be one of {SORT_KEYS}")
         names = self.names
         order = list(range(len(names)))
+        if self._dropped:
+            order = [k for k in order if k not in self._dropped]
         if not show_hidden:
             order = [k for k in order if names[k][:1] != "."]
         if pattern.strip():

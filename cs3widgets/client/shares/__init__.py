@@ -1,7 +1,7 @@
 """User and group shares: the ones I make and the ones I receive.
 
-:class:`Shares` is composed of the shares I make (:mod:`.shares_made`), the
-shares I received (:mod:`.shares_received`) and the conversions both use
+:class:`Shares` is composed of the shares I make (:mod:`.made`), the
+shares I received (:mod:`.received`) and the conversions both use
 (:mod:`.share_models`); the server notes (Reva v1.29, checked against a live
 revad) stand with the code they explain. In short: listing N shares I made
 costs O(1) calls, their paths are filled from the client's id-to-path cache
@@ -31,8 +31,8 @@ DEFAULT_SHARE_FOLDER = "MyShares"
 class Shares(SharesMadeOps, SharesReceivedOps, ShareModels):
     """Share operations of a :class:`~cs3widgets.client.CS3Client`.
 
-    Shares I make live in :mod:`.shares_made`, shares I received in
-    :mod:`.shares_received`, share and grantee conversions in
+    Shares I make live in :mod:`.made`, shares I received in
+    :mod:`.received`, share and grantee conversions in
     :mod:`.share_models`.
     """
 

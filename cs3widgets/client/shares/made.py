@@ -184,8 +184,13 @@ class SharesMadeOps(ShareModels):
         """Remove a share; the grantee loses access."""
         self._conn.call("RemoveShare", co_pb.RemoveShareRequest(ref=self._ref(share_id)))
 
-    def list(self, path: str | None = None, *, resource_id: Any = None) -> list[Share]:
+    def list(self, path: str | None = None, *, resource_id: Any = None,
+             names: bool = True) -> list[Share]:
         """Shares I made, of ``path`` or of everything.
+
+        ``names=False``: no GetUser or GetGroup; users and groups this client
+        has not seen show by id until :meth:`with_names` (the cost stays O(1)
+        calls however many grantees there are).
 
         Uses ``ListExistingShares`` (resource info included) where the server
         implements it, else ``ListShares``; see the module notes for paths.
@@ -213,10 +218,10 @@ class SharesMadeOps(ShareModels):
                 for si in res.share_infos:
                     found = self._files.home_path(si.resource_info.path)
                     self._cache.remember_path(si.share.resource_id, found)
-                    out.append(self._share_model(si.share, found or known_path))
+                    out.append(self._share_model(si.share, found or known_path, names))
                 return out
         res = self._conn.call("ListShares", req, path=path)
-        return [self._share_model(s, known_path) for s in res.shares]
+        return [self._share_model(s, known_path, names) for s in res.shares]
 
     def resolve_paths(self, shares: builtins.list[Share]) -> builtins.list[Share]:
         """Fill in missing paths: one ``Stat`` per distinct unknown resource.

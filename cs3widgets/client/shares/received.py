@@ -47,13 +47,13 @@ _STATES = {
 class SharesReceivedOps(ShareModels):
     """Shares I received; part of :class:`~.shares.Shares`."""
 
-    def _received_model(self, rs: Any) -> ReceivedShare:
+    def _received_model(self, rs: Any, names: bool = True) -> ReceivedShare:
         try:
             source = self._path_of(rs.share.resource_id)
         except CS3Error:
             # The name is not essential to list a share.
             source = ""
-        share = self._share_model(rs.share, source)
+        share = self._share_model(rs.share, source, names)
         name = posixpath.basename(source.rstrip("/"))
         state = _STATES.get(rs.state, "invalid")
         # Where the recipient reaches it: the resource's own path, on every
@@ -64,7 +64,8 @@ class SharesReceivedOps(ShareModels):
             share=share, state=state, mount_point=mount, hidden=rs.hidden, name=name, path=path
         )
 
-    def received(self, state: str | None = None) -> list[ReceivedShare]:
+    def received(self, state: str | None = None, *, names: bool = True
+                 ) -> list[ReceivedShare]:
         """Shares made with me (or my groups), with their state.
 
         ``state`` ("pending", "accepted", "declined") filters the list.
@@ -74,7 +75,7 @@ class SharesReceivedOps(ShareModels):
         ``ListReceivedShares`` plus one ``Stat`` per resource not seen before.
         """
         res = self._conn.call("ListReceivedShares", co_pb.ListReceivedSharesRequest())
-        out = [self._received_model(rs) for rs in res.shares]
+        out = [self._received_model(rs, names) for rs in res.shares]
         return [r for r in out if state is None or r.state == state]
 
     def get_received(self, share_id: str | Share) -> ReceivedShare:

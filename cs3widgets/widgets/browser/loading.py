@@ -7,12 +7,12 @@ applies nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from ...client import paths as cs3paths
 from ...client.models import Entry
-from .my_files import Folder
+from .my_files import EntriesByPath, Folder
 from .view import View
 
 
@@ -29,7 +29,7 @@ class Loading:
     _views: dict[str, View]
     _items: dict[str, Sequence[Any]]
     _attempted: dict[str, set[Hashable]]
-    _by_path: dict[str, Entry]
+    _by_path: Mapping[str, Entry]
     _navigating: bool
     _require_client: Callable[[], Any]
     _run: Callable[..., Any]
@@ -46,14 +46,16 @@ class Loading:
         view = self._views["files"]
         arrangement = self._arrangement()
 
-        def work() -> tuple[Folder, list[Entry], dict[str, Entry]]:
+        def work() -> tuple[Folder, Sequence[Entry], Mapping[str, Entry]]:
             # Sorting and indexing 100,000 entries takes a while: done here,
-            # off the event loop, with the arrangement asked for.
+            # off the event loop, with the arrangement asked for. Entries stay
+            # compact: models are built for the rows shown and selected only.
             folder = view.load(client, path)
             rows = view.arrange(folder.entries, **arrangement)
-            return folder, rows, {e.path: e for e in folder.entries}
+            folder.entries.index_of("")  # the name index, here rather than on the loop
+            return folder, rows, EntriesByPath(folder.entries)
 
-        def apply(found: tuple[Folder, list[Entry], dict[str, Entry]]) -> None:
+        def apply(found: tuple[Folder, Sequence[Entry], Mapping[str, Entry]]) -> None:
             folder, rows, by_path = found
             still = arrangement == self._arrangement()  # else sort again, here
             self._show_folder(folder, by_path, rows if still else None)
@@ -62,8 +64,8 @@ class Loading:
 
         self._run_listing(work, apply, on_error)
 
-    def _show_folder(self, folder: Folder, by_path: dict[str, Entry],
-                     rows: list[Entry] | None) -> None:
+    def _show_folder(self, folder: Folder, by_path: Mapping[str, Entry],
+                     rows: Sequence[Entry] | None) -> None:
         view = self._views["files"]
         view.shared, view.linked = folder.shared, folder.linked  # type: ignore[attr-defined]
         self._items["files"] = folder.entries

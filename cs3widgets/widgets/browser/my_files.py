@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from ...client import paths as cs3paths
 from ...client.client import CS3Client
 from ...client.errors import CS3Error
+from ...client.files.listing import CompactListing
 from ...client.models import Entry, EntryType
 from ..errors_ui import UserInputError, log
 from ..formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
@@ -85,12 +86,40 @@ def ids_of(resource_id: Any, path: str) -> set[Any]:
 
 @dataclass
 class Folder:
-    """One folder's answer: its entries and which of them I shared or linked."""
+    """One folder's answer: its entries and which of them I shared or linked.
+
+    ``entries`` is the listing as it arrived (:class:`CompactListing`): rows
+    become :class:`Entry` models only when shown or selected.
+    """
 
     path: str
-    entries: list[Entry]
+    entries: CompactListing
     shared: set[Any] = field(default_factory=set)
     linked: set[Any] = field(default_factory=set)
+
+
+class EntriesByPath(Mapping[str, Entry]):
+    """A folder's entries by path, each built when first asked for."""
+
+    def __init__(self, listing: CompactListing) -> None:
+        self.listing = listing
+
+    def __getitem__(self, path: str) -> Entry:
+        entry = self.listing.by_path(path) if isinstance(path, str) else None
+        if entry is None:
+            raise KeyError(path)
+        return entry
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.listing.by_path(path) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        base = self.listing.path.rstrip("/")
+        for name in self.listing.arrange(show_hidden=True, folders_first=False).names():
+            yield f"{base}/{name}"
+
+    def __len__(self) -> int:
+        return len(self.listing.arrange(show_hidden=True, folders_first=False))
 
 
 def is_share_folder(client: CS3Client, folder: str, entry: Entry) -> bool:
@@ -121,16 +150,21 @@ def is_share_folder(client: CS3Client, folder: str, entry: Entry) -> bool:
 def load_folder(client: CS3Client, path: str) -> Folder:
     """List ``path`` and the share/link markers (3 calls, whatever the folder's size).
 
-    At the home root, the server's share folder is left out: accepted
-    shares are reached from "Shared with me", and its references cannot be
-    opened on every server line.
+    The listing stays compact (no model per entry) and the shares are
+    listed without their grantees' names (the markers need ids only), so
+    neither the folder's size nor the number of grantees adds a call or a
+    model. At the home root, the server's share folder is left out:
+    accepted shares are reached from "Shared with me", and its references
+    cannot be opened on every server line.
     """
     path = cs3paths.validate_path(path)
-    entries = client.files.list(path)
-    entries = [e for e in entries if not is_share_folder(client, path, e)]
-    folder = Folder(path, entries)
+    listing = client.files.list_compact(path)
+    k = listing.index_of(client.shares.share_folder)
+    if k is not None and is_share_folder(client, path, listing.entry(k)):
+        listing.drop(k)
+    folder = Folder(path, listing)
     try:
-        for s in client.shares.list():
+        for s in client.shares.list(names=False):
             folder.shared.update(ids_of(s.resource_id, s.path))
         for link in client.links.list():
             folder.linked.update(ids_of(link.resource_id, link.path))
@@ -167,9 +201,12 @@ class MyFilesView(View):
     def opens(self, item: Entry) -> bool:
         return item.is_dir
 
-    def arrange(self, items: Sequence[Any], *, pattern: str = "", state: str = "all",
-                sort_by: str = "name", descending: bool = False,
-                show_hidden: bool = False) -> list[Any]:
+    def arrange(self, items: Sequence[Any] | CompactListing, *, pattern: str = "",
+                state: str = "all", sort_by: str = "name", descending: bool = False,
+                show_hidden: bool = False) -> Sequence[Any]:
+        if isinstance(items, CompactListing):  # entries built for the rows shown only
+            return items.arrange(sort_by=sort_by, descending=descending, pattern=pattern,
+                                 show_hidden=show_hidden)
         return arrange(items, sort_by=sort_by, descending=descending, pattern=pattern,
                        show_hidden=show_hidden)
 
@@ -179,5 +216,5 @@ class MyFilesView(View):
         return item.path
 
 
-__all__ = ["FILES_COLUMNS", "SORT_KEYS", "Folder", "MyFilesView", "arrange", "entry_cells",
-           "ids_of", "is_share_folder", "load_folder"]
+__all__ = ["FILES_COLUMNS", "SORT_KEYS", "EntriesByPath", "Folder", "MyFilesView", "arrange",
+           "entry_cells", "ids_of", "is_share_folder", "load_folder"]

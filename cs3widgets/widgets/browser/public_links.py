@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ...client.client import CS3Client
 from ...client.models import PublicLink
@@ -54,7 +55,9 @@ class PublicLinksView(View):
     def incomplete(self, item: PublicLink) -> bool:
         return lacks_path(item)
 
-    def complete(self, client: CS3Client, items: list[PublicLink]) -> list[PublicLink]:
+    def complete(self, client: CS3Client, items: list[PublicLink], *,
+                 map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None,
+                 ) -> list[PublicLink]:
         # The links' resources, by id (links made by another client or in the
         # web UI come without a path): the client's one id-to-path cache, else
         # one Stat each; the Browser asks only for the rows of the page shown.

@@ -28,6 +28,7 @@ class Rendering:
     listing: Any
     state_filter: Any
     client: Any
+    runner: Any
     _items: dict[str, Sequence[Any]]
     _attempted: dict[str, set[Hashable]]
     _sort_pending: bool
@@ -78,7 +79,9 @@ class Rendering:
             if self.view == name:
                 self._render(keep_page=True)
 
-        self._run(lambda: view.complete(client, rows), apply, key=("complete", name))
+        lookups = self.runner.map
+        self._run(lambda: view.complete(client, rows, map=lookups), apply,
+                  key=("complete", name))
 
     def _on_filter_box(self, change: dict) -> None:
         self.filter_pattern = change["new"]

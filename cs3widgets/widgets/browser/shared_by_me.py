@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from ...client import paths as cs3paths
@@ -44,8 +45,9 @@ class SharedByMeView(View):
     """My shares. One ListExistingShares where the server has it (paths
     included: the cost does not grow with the shares). Else one ListShares,
     plus, for the rows on the page shown, one Stat per resource this client
-    has not seen before (see :mod:`cs3widgets.client.shares`): the cost
-    grows with the page, not with the number of shares."""
+    has not seen before (see :mod:`cs3widgets.client.shares`). The grantees'
+    names too are looked up for the page shown only, several at once: the
+    cost grows with the page, not with the number of shares."""
 
     name: ClassVar[str] = "shared"
     title: ClassVar[str] = "Shared by me"
@@ -59,13 +61,16 @@ class SharedByMeView(View):
     )
 
     def load(self, client: CS3Client, path: str) -> list[Share]:
-        return client.shares.list()
+        return client.shares.list(names=False)
 
     def incomplete(self, item: Share) -> bool:
-        return lacks_path(item)
+        return lacks_path(item) or item.names_pending
 
-    def complete(self, client: CS3Client, items: list[Share]) -> list[Share]:
-        return client.shares.resolve_paths(items)
+    def complete(self, client: CS3Client, items: list[Share], *,
+                 map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None,
+                 ) -> list[Share]:
+        # The grantees' names of the page shown, at once (not one per share listed).
+        return client.shares.with_names(client.shares.resolve_paths(items), map=map)
 
     def cells(self, item: Share) -> tuple[str, ...]:
         return share_cells(item)

@@ -10,8 +10,8 @@ server's state matches the row. Owners and groups show by display name.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from ...client.client import CS3Client
@@ -56,6 +56,10 @@ class ReceivedResource(ReceivedShare):
     share_ids: tuple[str, ...] = ()
     #: How it reaches me: "you" and/or group display names.
     via: tuple[str, ...] = ()
+    #: ``(kind, idp, opaque_id)`` of each grantee in ``via`` (what names them).
+    via_ids: tuple[tuple[str, str, str], ...] = field(default=(), compare=False, repr=False)
+    #: Listed without names: owner and groups show by id until the row is shown.
+    names_pending: bool = field(default=False, compare=False)
 
     @property
     def owner_name(self) -> str:
@@ -78,6 +82,18 @@ def _via(rs: ReceivedShare) -> str:
     return "you"
 
 
+def _via_label(client: CS3Client, via: tuple[str, str, str]) -> str:
+    kind, idp, opaque_id = via
+    if kind != "group":
+        return "you"
+    group = client.identity.group_by_id(idp, opaque_id)  # asked already: cached
+    return (group.display_name or group.name) if group is not None else opaque_id
+
+
+def _serial(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+    return [fn(x) for x in items]
+
+
 def merge_received(shares: Sequence[ReceivedShare]) -> list[ReceivedResource]:
     """One :class:`ReceivedResource` per resource, in the order first seen."""
     groups: dict[Hashable, list[ReceivedShare]] = {}
@@ -97,6 +113,9 @@ def merge_received(shares: Sequence[ReceivedShare]) -> list[ReceivedResource]:
             path=reached.path if best_state.state == "accepted" else "",
             share_ids=tuple(sorted(r.share.id for r in members)),
             via=tuple(dict.fromkeys(_via(r) for r in members)),
+            via_ids=tuple(dict.fromkeys(
+                (g.kind, g.idp, g.opaque_id) for g in (r.share.grantee for r in members))),
+            names_pending=any(r.share.names_pending for r in members),
         ))
     return out
 
@@ -127,12 +146,27 @@ class SharedWithMeView(View):
             act(share_id)
 
     def load(self, client: CS3Client, path: str) -> list[ReceivedResource]:
-        rows = merge_received(client.shares.received())
+        rows = merge_received(client.shares.received(names=False))
         self.members = {self.key(r): r.share_ids for r in rows}
         return rows
 
     def key(self, item: ReceivedShare) -> Hashable:
         return item.share.id
+
+    def incomplete(self, item: ReceivedShare) -> bool:
+        return bool(getattr(item, "names_pending", False))
+
+    def complete(self, client: CS3Client, items: list[ReceivedShare], *,
+                 map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None,
+                 ) -> list[ReceivedShare]:
+        """Name the owners and groups of the rows shown (several lookups at once)."""
+        named = client.shares.with_names(items, map=map)
+        groups = {(idp, oid) for it in named for kind, idp, oid in getattr(it, "via_ids", ())
+                  if kind == "group"}
+        list((map or _serial)(lambda k: client.identity.group_by_id(*k), groups))
+        return [replace(it, via=tuple(dict.fromkeys(_via_label(client, v) for v in it.via_ids)),
+                        names_pending=False) if isinstance(it, ReceivedResource) else it
+                for it in named]
 
     def cells(self, item: ReceivedShare) -> tuple[str, ...]:
         return received_cells(item)

@@ -9,7 +9,7 @@ is one more module with one more :class:`View` subclass, listed in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -93,8 +93,13 @@ class View:
         """Whether a row lacks something :meth:`complete` can fill in."""
         return False
 
-    def complete(self, client: CS3Client, items: list[Any]) -> list[Any]:
-        """Fill in what the rows shown lack (called on a worker thread, one page at most)."""
+    def complete(self, client: CS3Client, items: list[Any], *,
+                 map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None,
+                 ) -> list[Any]:
+        """Fill in what the rows shown lack (called on a worker thread, one page at most).
+
+        ``map`` runs independent lookups at once (the runner's bounded pool).
+        """
         return items
 
     def open_target(self, client: CS3Client, item: Any) -> str:
