@@ -3,7 +3,7 @@
 Reva's local drivers answer SetLock/GetLock with an error (INTERNAL,
 "unimplemented"), EOS implements them. Where they are missing, a lock is kept
 in the file's arbitrary metadata, one key per lock attempt, and acquired by
-Lamport's bakery algorithm (:mod:`.metadata_locks` says how and why).
+Lamport's bakery algorithm (:mod:`.metadata` says how and why).
 
 Limits of the fallback, and why CS3 locks come first wherever the server has
 them: it is advisory (the server does not refuse a write without the lock id,
@@ -11,9 +11,9 @@ so only clients that take the lock respect it); other CS3 clients do not see
 it (they call GetLock); it costs several round trips; and expiry depends on
 the clients' clocks agreeing.
 
-:class:`Locks` is composed of the CS3 lock calls (:mod:`.native_locks`), the
-metadata lock (:mod:`.metadata_locks`) and who holds a lock
-(:mod:`.lock_holders`); the names below stay importable from here.
+:class:`Locks` is composed of the CS3 lock calls (:mod:`.native`), the
+metadata lock (:mod:`.metadata`) and who holds a lock
+(:mod:`.holders`); the names below stay importable from here.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ DEFAULT_EXPIRES_IN = 1800.0
 class Locks(NativeLockOps, MetadataLockOps):
     """Lock operations of a :class:`~cs3widgets.client.CS3Client`.
 
-    CS3 lock calls live in :mod:`.native_locks`, the metadata lock in
-    :mod:`.metadata_locks`, the caller and lock holders in :mod:`.lock_holders`.
+    CS3 lock calls live in :mod:`.native`, the metadata lock in
+    :mod:`.metadata`, the caller and lock holders in :mod:`.holders`.
     """
 
     def __init__(self, conn: Connection, files: Files | None = None) -> None:

@@ -1,7 +1,7 @@
 """Who holds a lock: the caller, a CS3 lock's holder by name, the Locked error.
 
-The part of :class:`~.locks.Locks` that both kinds of lock (:mod:`.native_locks`
-and :mod:`.metadata_locks`) build on.
+The part of :class:`~.locks.Locks` that both kinds of lock (:mod:`.native`
+and :mod:`.metadata`) build on.
 """
 
 from __future__ import annotations

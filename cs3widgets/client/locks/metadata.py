@@ -1,6 +1,6 @@
 """The metadata lock: a lock kept in the file's arbitrary metadata.
 
-Where the server has no CS3 locks (:mod:`.native_locks`), a lock is kept in
+Where the server has no CS3 locks (:mod:`.native`), a lock is kept in
 the file's arbitrary metadata, one key per lock attempt::
 
     cs3widgets.lock.<lock_id> = {"h": holder, "n": ticket, "s": state, "exp": epoch, ...}

@@ -2,7 +2,7 @@
 
 Reva's local drivers answer SetLock/GetLock with an error (INTERNAL,
 "unimplemented"), EOS implements them; :class:`~.locks.Locks` then falls back
-to :mod:`.metadata_locks`.
+to :mod:`.metadata`.
 """
 
 from __future__ import annotations
