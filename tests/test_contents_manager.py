@@ -213,51 +213,50 @@ def test_root_defaults_to_the_home_folder(einstein, folder, make_cm, run):
     assert cm.cs3_path(f"{name}/x.ipynb") == f"{folder}/x.ipynb"
 
 
-def test_checkpoints_are_file_versions(einstein, folder, make_cm, run):
+def test_checkpoints_name_contents_and_keep_their_ids(einstein, folder, make_cm, run):
     cm = make_cm(einstein, folder)
     cps = cm.checkpoints
     path = f"{folder}/n.ipynb"
+
+    def save(source: str) -> None:
+        model = run(cm.get("n.ipynb"))
+        model["content"].cells[0].source = source
+        run(cm.save(model, "n.ipynb"))
+
     run(cm.new({"type": "notebook", "content": notebook("v1")}, "n.ipynb"))
     assert run(cps.list_checkpoints("n.ipynb")) == []
-    # A file never overwritten has no version: its checkpoint names the
-    # current content, and nothing is written (the mtime stays).
+    # A checkpoint names the current content; nothing is written to the
+    # file (its mtime and etag stay: the front end's "changed" check holds).
     before = einstein.files.stat(path)
     made = run(cm.create_checkpoint("n.ipynb"))
-    assert made["id"] == f"etag-{before.etag}" and made["last_modified"] == before.mtime
-    assert einstein.files.versions(path) == [] and einstein.files.stat(path) == before
+    assert made == {"id": f"etag-{before.etag}", "last_modified": before.mtime}
+    assert einstein.files.stat(path) == before and einstein.files.versions(path) == []
+    assert run(cm.create_checkpoint("n.ipynb")) == made  # the same content: the same one
+    assert run(cps.list_checkpoints("n.ipynb")) == [made]
     run(cm.restore_checkpoint(made["id"], "n.ipynb"))  # still current: nothing to do
     assert einstein.files.stat(path) == before
 
-    model = run(cm.get("n.ipynb"))
-    model["content"].cells[0].source = "v2"
-    run(cm.save(model, "n.ipynb"))
-    newest = run(cm.create_checkpoint("n.ipynb"))
-    versions = einstein.files.versions(path)
-    assert newest["id"] == versions[0].key
-    listed = run(cps.list_checkpoints("n.ipynb"))
-    assert [c["id"] for c in listed] == [v.key for v in reversed(versions)]  # oldest first
-    assert listed[-1]["last_modified"] == versions[0].mtime
+    save("v2")  # v1 becomes a version: its checkpoint keeps its id and time
+    assert run(cps.list_checkpoints("n.ipynb")) == [made]
+    second = run(cm.create_checkpoint("n.ipynb"))
+    save("v3")
+    assert run(cps.list_checkpoints("n.ipynb")) == [made, second]  # oldest first
 
-    v2_etag = einstein.files.stat(path).etag
-    run(cm.restore_checkpoint(newest["id"], "n.ipynb"))
-    assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
-    # The replaced content became a version (the restored one left the list):
-    # the revert can be undone.
-    after = einstein.files.versions(path)
-    assert len(after) == len(versions) and newest["id"] not in {v.key for v in after}
-    assert after[0].etag == v2_etag  # the version keeps the etag the content had
-    # The manager saves on top of the restored content without a conflict.
-    again = run(cm.get("n.ipynb"))
-    again["content"].cells[0].source = "v3"
-    run(cm.save(again, "n.ipynb"))
-    assert cell_source(einstein.transfers.read_bytes(path)) == "v3"
-
-    # The etag-named checkpoint finds the version its content became.
     run(cm.restore_checkpoint(made["id"], "n.ipynb"))
     assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
-    assert run.error(cm.restore_checkpoint("etag-nope", "n.ipynb")).status_code == 404
+    # The replaced content became a version: the revert can be undone.
+    assert einstein.files.versions(path)[0].etag != before.etag
+    assert run(cps.list_checkpoints("n.ipynb")) == [made, second]  # ids stable
+    # The manager saves on top of the restored content without a conflict.
+    save("v4")
+    run(cm.restore_checkpoint(second["id"], "n.ipynb"))
+    assert cell_source(einstein.transfers.read_bytes(path)) == "v2"
 
-    assert run.error(cps.delete_checkpoint(newest["id"], "n.ipynb")).status_code == 405
+    assert run.error(cm.restore_checkpoint("etag-nope", "n.ipynb")).status_code == 404
+    run(cm.delete_checkpoint(made["id"], "n.ipynb"))  # forgotten; its version stays
+    assert run(cps.list_checkpoints("n.ipynb")) == [second]
+    assert any(v.etag == before.etag for v in einstein.files.versions(path))
+    assert run.error(cm.delete_checkpoint(made["id"], "n.ipynb")).status_code == 404
 
 
 def _share_with_marie(einstein: CS3Client, marie: CS3Client, folder: str) -> str:
