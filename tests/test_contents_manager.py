@@ -159,7 +159,14 @@ def test_new_untitled_new_and_copy(einstein, folder, make_cm, run):
     assert run(cm.copy("a.ipynb", "dst"))["path"] == "dst/a.ipynb"
     assert run(cm.copy("a.ipynb", "dst/b.ipynb"))["path"] == "dst/b.ipynb"
     assert run.error(cm.copy("a.ipynb", "dst/b.ipynb")).status_code == 409
-    assert run.error(cm.copy("dst")).status_code == 400
+    # A folder is copied with what it holds (as Jupyter's own manager does).
+    folder_copy = run(cm.copy("dst"))
+    assert (folder_copy["path"], folder_copy["type"]) == ("dst-Copy1", "directory")
+    assert cell_source(einstein.transfers.read_bytes(f"{folder}/dst-Copy1/b.ipynb")) == "orig"
+    assert run(cm.copy("dst", "dst-Copy1"))["path"] == "dst-Copy1/dst"
+    assert run(cm.copy("dst", "new/place"))["path"] == "new/place/dst"  # its folders are made
+    assert run.error(cm.copy("dst", "dst")).status_code == 400  # not into itself
+    assert {e.name for e in einstein.files.list(f"{folder}/dst")} == {"a.ipynb", "b.ipynb"}
     assert run.error(cm.copy("a.ipynb", "nowhere/x.ipynb")).status_code == 404
 
 
