@@ -143,7 +143,7 @@ def test_two_sessions_saving_at_once_lose_no_update(login, folder, make_cm, run,
 def test_a_revert_brings_back_what_was_checkpointed(einstein, folder, make_cm, run, profile):
     """Once a checkpoint named the newest version (the content *before* the
     last save), and a revert brought back older text: the edit was lost."""
-    cm = make_cm(einstein, folder, lock_on_open=False)
+    cm = make_cm(einstein, folder)  # it locks what it opens
     path = f"{folder}/n.ipynb"
     einstein.transfers.upload(notebook_bytes("base"), path)
 
