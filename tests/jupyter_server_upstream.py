@@ -91,7 +91,7 @@ def upstream(name: str) -> dict[str, Any]:
         conftest = ModuleType(f"{PACKAGE}.conftest")
         conftest.dirs = _dirs(tests)  # type: ignore[attr-defined]
         sys.modules[conftest.__name__] = conftest
-    pytest.register_assert_rewrite(f"{PACKAGE}.services.contents")
+        pytest.register_assert_rewrite(f"{PACKAGE}.services.contents")
     module = importlib.import_module(f"{PACKAGE}.services.contents.{name}")
     return {k: v for k, v in vars(module).items() if not k.startswith("__")}
 

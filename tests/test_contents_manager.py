@@ -266,6 +266,25 @@ def test_checkpoints_name_contents_and_keep_their_ids(einstein, folder, make_cm,
     assert run.error(cm.delete_checkpoint(made["id"], "n.ipynb")).status_code == 404
 
 
+def test_a_reader_opening_a_file_gets_a_checkpoint_without_writing(
+    einstein, marie, folder, make_cm, run
+):
+    """Front ends make a checkpoint when they open a file: a viewer's, or one
+    while someone else holds the lock, cannot be recorded, and is no error."""
+    path = f"{folder}/n.ipynb"
+    einstein.transfers.upload(notebook_bytes("einstein's"), path)
+    share = einstein.shares.create(folder, "marie", "Viewer")
+    theirs = marie.shares.accept(share.id).path
+    mine, hers = make_cm(einstein, folder), make_cm(marie, theirs)
+    run(mine.get("n.ipynb"))  # einstein holds the lock
+    before = einstein.files.stat(path)
+
+    made = run(hers.create_checkpoint("n.ipynb"))
+    assert made["id"] == f"etag-{before.etag}"
+    assert run(hers.list_checkpoints("n.ipynb")) == []  # not recorded
+    assert einstein.files.stat(path) == before
+
+
 def _share_with_marie(einstein: CS3Client, marie: CS3Client, folder: str) -> str:
     """Share ``folder`` with marie as Editor; return where marie sees it."""
     share = einstein.shares.create(folder, "marie", "Editor")

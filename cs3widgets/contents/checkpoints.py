@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.services.contents.checkpoints import AsyncCheckpoints
 from tornado.web import HTTPError
 
-from cs3widgets.client import CS3Error, NotFound
+from cs3widgets.client import CS3Error, Locked, NotFound, PermissionDenied
 from cs3widgets.client.models import Version
 
 if TYPE_CHECKING:
@@ -145,7 +145,13 @@ class CS3Checkpoints(AsyncCheckpoints):
             made = entry.mtime or datetime.now().astimezone()
             record.made[cid] = made.isoformat()
             record.keep(self._alive(cm, cs3, path))
-            self._store(cm, cs3, record)
+            try:
+                self._store(cm, cs3, record)
+            except (Locked, PermissionDenied) as exc:
+                # A reader (a viewer, or while someone else holds the lock):
+                # front ends make a checkpoint when they open a file. The
+                # content can still be restored by this id; it is not listed.
+                cm.log.debug("checkpoint of %s not recorded: %s", path, exc)
         return {"id": cid, "last_modified": made}
 
     async def restore_checkpoint(self, contents_mgr: Any, checkpoint_id: str, path: str) -> None:
