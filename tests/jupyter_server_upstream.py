@@ -43,7 +43,9 @@ from cs3widgets.devserver import RevadServer
 
 #: pytest-jupyter's fixtures, for the modules that run upstream tests.
 PLUGIN_FIXTURES = {
-    k: v for k, v in vars(_plugin).items() if type(v).__name__ == "FixtureFunctionDefinition"
+    k: v for k, v in vars(_plugin).items()
+    # pytest >= 8.4 wraps fixtures in FixtureFunctionDefinition; earlier ones mark them.
+    if type(v).__name__ == "FixtureFunctionDefinition" or hasattr(v, "_pytestfixturefunction")
 }
 #: The name the upstream tests import their package by (``from tests.conftest import dirs``).
 PACKAGE = "tests"
