@@ -80,5 +80,7 @@ fi
 # Editable install of *this* checkout (a cached venv may point at another clone).
 "$venv/bin/pip" install -q --no-deps --no-build-isolation -e "$here" >&2 2>/dev/null \
   || "$venv/bin/pip" install -q --no-deps -e "$here" >&2
+# jupyter_server's own contents tests, from the sdist of the installed version.
+"$here/scripts/jupyter-server-tests.sh" "$venv" >/dev/null
 echo "$revad"
 echo "$venv"

@@ -80,6 +80,15 @@ for line_rc in (reports / "rc").read_text().split("\n"):
                  or f"[{profile}-" in c.get("name", "")]
         bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
         print(f"{'':8}   profile {profile:8} {len(cases) - len(bad)} passed, {len(bad)} failed")
+    # jupyter_server's own contents tests (tests/test_jupyter_server_*.py).
+    cases = [c for c in s.iter("testcase")
+             if c.get("classname", "").startswith("tests.test_jupyter_server_")]
+    bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+    skipped = [c for c in cases if c.find("skipped") is not None]
+    props = {p.get("name"): p.get("value") for p in s.iter("property")}
+    print(f"{'':8}   jupyter_server contents tests "
+          f"{len(cases) - len(bad) - len(skipped)} passed, {len(bad)} failed, "
+          f"{len(skipped)} skipped, {props.get('jupyter_server_deselected', '?')} deselected")
     total["passed"] += passed
     total["failed"] += fail + err
     total["skipped"] += skip

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from inspect import iscoroutinefunction
 from pathlib import Path
+from typing import Any
 
 import pytest
+from _pytest import junitxml
 
 # The browser tests' front-end session, shared by every browser test module.
 from browser.session import app, chromium, session  # noqa: F401
@@ -15,11 +18,26 @@ from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig, ocm_pair
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+#: jupyter_server's own tests that need the local disk by construction, one a line.
+UPSTREAM_DESELECTED = Path(__file__).resolve().parent / "jupyter_server_deselected.txt"
+
+
+def _upstream_deselected() -> set[str]:
+    """Node ids of tests/jupyter_server_deselected.txt (each line: id, then ``# why``)."""
+    ids = set()
+    for line in UPSTREAM_DESELECTED.read_text(encoding="utf-8").splitlines():
+        node, _, why = line.partition("#")
+        if node.strip():
+            assert why.strip(), f"{UPSTREAM_DESELECTED.name}: no reason given for {node.strip()}"
+            ids.add(node.strip())
+    return ids
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests after all others (keeping each group's order).
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect what jupyter_server_deselected.txt names; run the browser tests last.
+
+    The browser tests run after all others (keeping each group's order).
 
     They share one Chromium for the whole run (tests/browser/session.py),
     and Playwright's sync API keeps an event loop running in the main thread
@@ -27,8 +45,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     contents manager's, nbclient's) cannot run after it has started. This
     is no dependency between tests: each sets up what it needs either way.
     """
+    upstream = _upstream_deselected()
+    gone = [i for i in items if {i.nodeid, i.nodeid.split("[")[0]} & upstream]
+    if gone:
+        config.hook.pytest_deselected(items=gone)
+        items[:] = [i for i in items if i not in gone]
+    # scripts/test.sh reports the count with the suite's (the XML has no deselected tests).
+    xml = config.stash.get(junitxml.xml_key, None)
+    if xml is not None:
+        xml.add_global_property("jupyter_server_deselected", str(len(gone)))
     items[:] = ([i for i in items if i.get_closest_marker("browser") is None]
                 + [i for i in items if i.get_closest_marker("browser") is not None])
+
+
+def _runs_upstream(module: Any) -> bool:
+    """Whether a module runs jupyter_server's tests (it holds pytest-jupyter's fixtures)."""
+    return "jp_asyncio_loop" in vars(module)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> Any:
+    """Collect jupyter_server's coroutine tests (as pytest-jupyter does, in those modules only)."""
+    module = getattr(collector, "module", None)
+    if (module is not None and iscoroutinefunction(obj) and _runs_upstream(module)
+            and collector.funcnamefilter(name)):  # type: ignore[attr-defined]
+        return list(collector._genfunctions(name, obj))  # type: ignore[attr-defined]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run a jupyter_server coroutine test on pytest-jupyter's event loop."""
+    loop = pyfuncitem.funcargs.get("jp_asyncio_loop")
+    if loop is None or not iscoroutinefunction(pyfuncitem.obj):
+        return None
+    args = {a: pyfuncitem.funcargs[a] for a in pyfuncitem._fixtureinfo.argnames}
+    loop.run_until_complete(pyfuncitem.obj(**args))  # type: ignore[attr-defined]
+    return True
 
 
 @pytest.hookimpl(wrapper=True)

@@ -130,13 +130,19 @@ def test_edit_save_lock_and_revert_on_cs3(
             assert cell_source(einstein.transfers.read_bytes(path)) \
                 == "x = 2  # edited in the browser"
 
-            # Revert to checkpoint: the version before the save comes back.
+            # Revert to checkpoint. The front end made one when it opened the
+            # notebook and Ctrl+S one of the saved text; it lists them newest
+            # first: the last is the text before the save, which comes back.
             page.bring_to_front()
             _run_command(page, "docmanager:restore-checkpoint")
-            dialog = page.locator(".jp-Dialog")
-            dialog.wait_for(state="visible", timeout=STEP)
-            assert "Revert" in dialog.inner_text()  # one checkpoint: confirm directly
-            dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+            choose = page.locator(".jp-Dialog", has_text="Choose a checkpoint")
+            choose.wait_for(state="visible", timeout=STEP)
+            assert choose.locator("option").count() == 2
+            choose.locator("select").select_option(index=1)
+            choose.locator(".jp-Dialog-button.jp-mod-accept").click()
+            confirm = page.locator(".jp-Dialog", has_text="Revert")
+            confirm.wait_for(state="visible", timeout=STEP)
+            confirm.locator(".jp-Dialog-button.jp-mod-accept").click()
             _wait_for(lambda: cell_source(einstein.transfers.read_bytes(path)) == "x = 1",
                       "the revert to reach CS3")
             page.locator(".jp-Cell .cm-content", has_text="x = 1").first.wait_for(

@@ -138,3 +138,24 @@ def test_two_sessions_saving_at_once_lose_no_update(login, folder, make_cm, run,
         a_client.files.delete(copies[0].path)
         for cm in (mine, theirs):
             cm.edit_locks.release_all()
+
+
+def test_a_revert_brings_back_what_was_checkpointed(einstein, folder, make_cm, run, profile):
+    """Once a checkpoint named the newest version (the content *before* the
+    last save), and a revert brought back older text: the edit was lost."""
+    cm = make_cm(einstein, folder)  # it locks what it opens
+    path = f"{folder}/n.ipynb"
+    einstein.transfers.upload(notebook_bytes("base"), path)
+
+    def save(source: str) -> None:
+        model = run(cm.get("n.ipynb"))
+        model["content"].cells[0].source = source
+        run(cm.save(model, "n.ipynb"))
+
+    save("checkpointed")
+    made = run(cm.create_checkpoint("n.ipynb"))
+    save("edited")
+    assert run(cm.list_checkpoints("n.ipynb")) == [made]
+    run(cm.restore_checkpoint(made["id"], "n.ipynb"))
+    assert cell_source(einstein.transfers.read_bytes(path)) == "checkpointed"
+    assert run(cm.get("n.ipynb"))["content"].cells[0].source == "checkpointed"

@@ -138,20 +138,25 @@ def test_checkpoints_over_http_restore_a_version(server, http, owner, root, uniq
     path = f"{root}/{unique}.ipynb"
     owner.transfers.upload(notebook_bytes("first"), path)
     api = server.api(f"{unique}.ipynb")
-    model = http.get(api).json()
-    model["content"]["cells"][0]["source"] = "second"
-    http.put(api, json={"type": "notebook", "content": model["content"]}).raise_for_status()
-    assert cell_source(owner.transfers.read_bytes(path)) == "second"
 
-    made = http.post(f"{api}/checkpoints")
+    def save(source: str) -> None:
+        model = http.get(api).json()
+        model["content"]["cells"][0]["source"] = source
+        http.put(api, json={"type": "notebook", "content": model["content"]}).raise_for_status()
+
+    save("second")
+    made = http.post(f"{api}/checkpoints")  # "Save and Create Checkpoint"
     assert made.status_code == 201
-    listed = http.get(f"{api}/checkpoints").json()
-    assert [c["id"] for c in listed] == [v.key for v in reversed(owner.files.versions(path))]
-    assert listed[-1]["id"] == made.json()["id"]
+    save("third")
+    assert cell_source(owner.transfers.read_bytes(path)) == "third"
+    assert http.get(f"{api}/checkpoints").json() == [made.json()]
     r = http.post(f"{api}/checkpoints/{made.json()['id']}")
     assert r.status_code == 204
-    assert cell_source(owner.transfers.read_bytes(path)) == "first"
-    assert http.delete(f"{api}/checkpoints/{made.json()['id']}").status_code == 405
+    assert cell_source(owner.transfers.read_bytes(path)) == "second"  # what was checkpointed
+    assert http.delete(f"{api}/checkpoints/{made.json()['id']}").status_code == 204
+    assert http.get(f"{api}/checkpoints").json() == []
+    # The replaced contents stay on the server as versions ("first", "third").
+    assert len(owner.files.versions(path)) >= 2
 
 
 def test_stale_and_locked_saves_are_refused_with_a_copy(

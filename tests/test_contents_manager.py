@@ -159,7 +159,14 @@ def test_new_untitled_new_and_copy(einstein, folder, make_cm, run):
     assert run(cm.copy("a.ipynb", "dst"))["path"] == "dst/a.ipynb"
     assert run(cm.copy("a.ipynb", "dst/b.ipynb"))["path"] == "dst/b.ipynb"
     assert run.error(cm.copy("a.ipynb", "dst/b.ipynb")).status_code == 409
-    assert run.error(cm.copy("dst")).status_code == 400
+    # A folder is copied with what it holds (as Jupyter's own manager does).
+    folder_copy = run(cm.copy("dst"))
+    assert (folder_copy["path"], folder_copy["type"]) == ("dst-Copy1", "directory")
+    assert cell_source(einstein.transfers.read_bytes(f"{folder}/dst-Copy1/b.ipynb")) == "orig"
+    assert run(cm.copy("dst", "dst-Copy1"))["path"] == "dst-Copy1/dst"
+    assert run(cm.copy("dst", "new/place"))["path"] == "new/place/dst"  # its folders are made
+    assert run.error(cm.copy("dst", "dst")).status_code == 400  # not into itself
+    assert {e.name for e in einstein.files.list(f"{folder}/dst")} == {"a.ipynb", "b.ipynb"}
     assert run.error(cm.copy("a.ipynb", "nowhere/x.ipynb")).status_code == 404
 
 
@@ -213,51 +220,69 @@ def test_root_defaults_to_the_home_folder(einstein, folder, make_cm, run):
     assert cm.cs3_path(f"{name}/x.ipynb") == f"{folder}/x.ipynb"
 
 
-def test_checkpoints_are_file_versions(einstein, folder, make_cm, run):
+def test_checkpoints_name_contents_and_keep_their_ids(einstein, folder, make_cm, run):
     cm = make_cm(einstein, folder)
     cps = cm.checkpoints
     path = f"{folder}/n.ipynb"
+
+    def save(source: str) -> None:
+        model = run(cm.get("n.ipynb"))
+        model["content"].cells[0].source = source
+        run(cm.save(model, "n.ipynb"))
+
     run(cm.new({"type": "notebook", "content": notebook("v1")}, "n.ipynb"))
     assert run(cps.list_checkpoints("n.ipynb")) == []
-    # A file never overwritten has no version: its checkpoint names the
-    # current content, and nothing is written (the mtime stays).
+    # A checkpoint names the current content; nothing is written to the
+    # file (its mtime and etag stay: the front end's "changed" check holds).
     before = einstein.files.stat(path)
     made = run(cm.create_checkpoint("n.ipynb"))
-    assert made["id"] == f"etag-{before.etag}" and made["last_modified"] == before.mtime
-    assert einstein.files.versions(path) == [] and einstein.files.stat(path) == before
+    assert made == {"id": f"etag-{before.etag}", "last_modified": before.mtime}
+    assert einstein.files.stat(path) == before and einstein.files.versions(path) == []
+    assert run(cm.create_checkpoint("n.ipynb")) == made  # the same content: the same one
+    assert run(cps.list_checkpoints("n.ipynb")) == [made]
     run(cm.restore_checkpoint(made["id"], "n.ipynb"))  # still current: nothing to do
     assert einstein.files.stat(path) == before
 
-    model = run(cm.get("n.ipynb"))
-    model["content"].cells[0].source = "v2"
-    run(cm.save(model, "n.ipynb"))
-    newest = run(cm.create_checkpoint("n.ipynb"))
-    versions = einstein.files.versions(path)
-    assert newest["id"] == versions[0].key
-    listed = run(cps.list_checkpoints("n.ipynb"))
-    assert [c["id"] for c in listed] == [v.key for v in reversed(versions)]  # oldest first
-    assert listed[-1]["last_modified"] == versions[0].mtime
+    save("v2")  # v1 becomes a version: its checkpoint keeps its id and time
+    assert run(cps.list_checkpoints("n.ipynb")) == [made]
+    second = run(cm.create_checkpoint("n.ipynb"))
+    save("v3")
+    assert run(cps.list_checkpoints("n.ipynb")) == [made, second]  # oldest first
 
-    v2_etag = einstein.files.stat(path).etag
-    run(cm.restore_checkpoint(newest["id"], "n.ipynb"))
-    assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
-    # The replaced content became a version (the restored one left the list):
-    # the revert can be undone.
-    after = einstein.files.versions(path)
-    assert len(after) == len(versions) and newest["id"] not in {v.key for v in after}
-    assert after[0].etag == v2_etag  # the version keeps the etag the content had
-    # The manager saves on top of the restored content without a conflict.
-    again = run(cm.get("n.ipynb"))
-    again["content"].cells[0].source = "v3"
-    run(cm.save(again, "n.ipynb"))
-    assert cell_source(einstein.transfers.read_bytes(path)) == "v3"
-
-    # The etag-named checkpoint finds the version its content became.
     run(cm.restore_checkpoint(made["id"], "n.ipynb"))
     assert cell_source(einstein.transfers.read_bytes(path)) == "v1"
-    assert run.error(cm.restore_checkpoint("etag-nope", "n.ipynb")).status_code == 404
+    # The replaced content became a version: the revert can be undone.
+    assert einstein.files.versions(path)[0].etag != before.etag
+    assert run(cps.list_checkpoints("n.ipynb")) == [made, second]  # ids stable
+    # The manager saves on top of the restored content without a conflict.
+    save("v4")
+    run(cm.restore_checkpoint(second["id"], "n.ipynb"))
+    assert cell_source(einstein.transfers.read_bytes(path)) == "v2"
 
-    assert run.error(cps.delete_checkpoint(newest["id"], "n.ipynb")).status_code == 405
+    assert run.error(cm.restore_checkpoint("etag-nope", "n.ipynb")).status_code == 404
+    run(cm.delete_checkpoint(made["id"], "n.ipynb"))  # forgotten; its version stays
+    assert run(cps.list_checkpoints("n.ipynb")) == [second]
+    assert any(v.etag == before.etag for v in einstein.files.versions(path))
+    assert run.error(cm.delete_checkpoint(made["id"], "n.ipynb")).status_code == 404
+
+
+def test_a_reader_opening_a_file_gets_a_checkpoint_without_writing(
+    einstein, marie, folder, make_cm, run
+):
+    """Front ends make a checkpoint when they open a file: a viewer's, or one
+    while someone else holds the lock, cannot be recorded, and is no error."""
+    path = f"{folder}/n.ipynb"
+    einstein.transfers.upload(notebook_bytes("einstein's"), path)
+    share = einstein.shares.create(folder, "marie", "Viewer")
+    theirs = marie.shares.accept(share.id).path
+    mine, hers = make_cm(einstein, folder), make_cm(marie, theirs)
+    run(mine.get("n.ipynb"))  # einstein holds the lock
+    before = einstein.files.stat(path)
+
+    made = run(hers.create_checkpoint("n.ipynb"))
+    assert made["id"] == f"etag-{before.etag}"
+    assert run(hers.list_checkpoints("n.ipynb")) == []  # not recorded
+    assert einstein.files.stat(path) == before
 
 
 def _share_with_marie(einstein: CS3Client, marie: CS3Client, folder: str) -> str:

@@ -36,6 +36,7 @@ import asyncio
 import atexit
 import contextlib
 import functools
+import hashlib
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,7 @@ from typing import Any, TypeVar
 
 from jupyter_server.services.contents.manager import AsyncContentsManager
 from tornado.web import HTTPError
-from traitlets import Bool, Float, Instance, Int, Type, Unicode, default
+from traitlets import Bool, Enum, Float, Instance, Int, Type, Unicode, default
 
 from cs3widgets.client import CS3Client, CS3Error, NotFound
 from cs3widgets.client.models import Entry
@@ -91,6 +92,22 @@ class CS3ContentsManager(Reading, Saving, CopyRenameDelete, AsyncContentsManager
         help="Seconds a lock is kept after the last read or save when no session has the notebook",
     )
     max_workers = Int(4, config=True, help="Threads that talk to the CS3 server")
+    # The next four are those of Jupyter's own FileContentsManager.
+    hash_algorithm = Enum(
+        sorted(hashlib.algorithms_available), default_value="sha256", config=True,
+        help="Hash algorithm of the content hashes asked for with hash=1",
+    )
+    max_copy_folder_size_mb = Int(
+        500, config=True, help="Largest folder (in MB) that may be copied; larger ones are refused"
+    )
+    delete_to_trash = Bool(
+        True, config=True,
+        help="Deletes always go to the CS3 recycle bin; False, as for Jupyter's own manager, "
+             "also refuses to delete a folder that is not empty (unless always_delete_dir)",
+    )
+    always_delete_dir = Bool(
+        False, config=True, help="With delete_to_trash=False, delete folders that are not empty"
+    )
     checkpoints_class = Type(CS3Checkpoints, config=True)
 
     #: The service-layer client; by default built like ``cs3widgets.connect()``.

@@ -50,15 +50,19 @@ def base_model(entry: Entry, api_path: str, *, kind: str | None = None) -> dict[
     same choice Jupyter makes where the file system lacks a birth time.
     """
     mtime = entry.mtime or _EPOCH
+    kind = kind or kind_of(entry)
+    name = api_path.rsplit("/", 1)[-1]
     return {
-        "name": api_path.rsplit("/", 1)[-1],
+        "name": name,
         "path": api_path,
-        "type": kind or kind_of(entry),
+        "type": kind,
         "created": mtime,
         "last_modified": mtime,
         "content": None,
         "format": None,
-        "mimetype": None,
+        # As Jupyter's own manager: a file's type is guessed from its name
+        # even without its content (in listings too).
+        "mimetype": mimetypes.guess_type(name)[0] if kind == "file" else None,
         "size": entry.size,
         "writable": can_write(entry),
         "hash": None,
@@ -127,18 +131,25 @@ def fill_file(model: dict[str, Any], data: bytes, fmt: str | None) -> None:
     model["mimetype"] = guess_mimetype(model["name"], model["format"])
 
 
-def parse_notebook(data: bytes, api_path: str) -> nbformat.NotebookNode:
-    """The notebook in ``data``, as nbformat v4; 400 when it is not one."""
+def parse_notebook(
+    data: bytes, api_path: str, invalid: dict[str, Any] | None = None
+) -> nbformat.NotebookNode:
+    """The notebook in ``data``, as nbformat v4; 400 when it is not one.
+
+    nbformat validates what it reads; its ``ValidationError``, if any, goes
+    into ``invalid`` (for ``validate_notebook_model``: one validation per read).
+    """
     try:
-        return nbformat.reads(data.decode("utf-8"), as_version=4)
+        return nbformat.reads(data.decode("utf-8"), as_version=4,
+                              capture_validation_error=invalid)
     except Exception as exc:
         raise HTTPError(400, f"{api_path} is not a readable notebook: {exc}") from None
 
 
-def add_hash(model: dict[str, Any], data: bytes) -> None:
-    """The hash Jupyter asks for with ``hash=1`` (sha256 of the bytes)."""
-    model["hash"] = hashlib.sha256(data).hexdigest()
-    model["hash_algorithm"] = "sha256"
+def add_hash(model: dict[str, Any], data: bytes, algorithm: str = "sha256") -> None:
+    """The hash Jupyter asks for with ``hash=1`` (of the bytes, by ``algorithm``)."""
+    model["hash"] = hashlib.new(algorithm, data).hexdigest()
+    model["hash_algorithm"] = algorithm
 
 
 def payload(model: dict[str, Any], api_path: str) -> bytes:
@@ -151,7 +162,10 @@ def payload(model: dict[str, Any], api_path: str) -> bytes:
         return content.encode("utf-8")
     if fmt == "base64":
         try:
-            return base64.b64decode(content.encode("ascii"), validate=True)
+            # Line breaks are allowed (base64.encodebytes writes 76-column
+            # lines, and Jupyter's own manager decodes them); other stray
+            # characters are refused.
+            return base64.b64decode("".join(content.split()).encode("ascii"), validate=True)
         except (ValueError, UnicodeEncodeError):
             raise HTTPError(400, f"the content of {api_path} is not valid base64") from None
     raise HTTPError(400, "a file must be saved with format 'text' or 'base64'")

@@ -44,6 +44,7 @@ class Reading(ManagerParts):
     # Also provided by the manager.
     lock_on_open: bool
     allow_hidden: bool
+    hash_algorithm: str
     should_list: Callable[[str], bool]
     mark_trusted_cells: Callable[[Any, str], None]
 
@@ -62,7 +63,8 @@ class Reading(ManagerParts):
         if model["type"] == "notebook" and content:
             # The notary keeps an SQLite handle of the loop's thread: sign here.
             self.mark_trusted_cells(model["content"], path)
-            self.validate_notebook_model(model)
+            # Reading validated the notebook once already: its verdict is used.
+            self.validate_notebook_model(model, validation_error=model.pop("_invalid", None))
         return model
 
     def _get(
@@ -87,12 +89,14 @@ class Reading(ManagerParts):
         model.update(last_modified=entry.mtime or model["last_modified"], size=entry.size)
         model["created"] = model["last_modified"]
         if require_hash:
-            m.add_hash(model, data)
+            m.add_hash(model, data, self.hash_algorithm)
         if content:
             self.remember_etag(cs3, entry.etag)
             self.edit_locks.touch(cs3)
             if kind == "notebook":
-                model.update(content=m.parse_notebook(data, path), format="json")
+                invalid: dict[str, Any] = {}
+                model.update(content=m.parse_notebook(data, path, invalid), format="json",
+                             _invalid=invalid)
             else:
                 m.fill_file(model, data, fmt)
         return model

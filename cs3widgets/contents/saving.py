@@ -116,6 +116,7 @@ class Saving(ManagerParts):
     _writer: SafeWriter
     _spool: ChunkSpool
     run_pre_save_hooks: Callable[..., None]
+    log: Any
     check_and_sign: Callable[..., None]
     _dir_model: Callable[[Entry, str, bool], dict[str, Any]]
 
@@ -156,12 +157,7 @@ class Saving(ManagerParts):
             return await self.run_blocking(self._mkdir, path, create)
         message = None
         if kind == "notebook":
-            nb = nbformat.from_dict(model["content"])
-            self.check_and_sign(nb, path)
-            data = nbformat.writes(nb, version=nbformat.NO_CONVERT).encode("utf-8")
-            check: dict[str, Any] = {"content": nb}
-            self.validate_notebook_model(check)
-            message = check.get("message")
+            data, message = self._notebook_bytes(model, path)
         elif kind == "file":
             data = m.payload(model, path)
         else:
@@ -170,6 +166,24 @@ class Saving(ManagerParts):
         if message:
             out["message"] = message
         return out
+
+    def _notebook_bytes(self, model: dict[str, Any], path: str) -> tuple[bytes, str | None]:
+        """A notebook model's bytes, signed, and the validation message (validated once)."""
+        try:
+            nb = nbformat.from_dict(model["content"])
+            self.check_and_sign(nb, path)
+            # nbformat validates what it writes; its verdict is used as is.
+            invalid: dict[str, Any] = {}
+            data = nbformat.writes(nb, version=nbformat.NO_CONVERT,
+                                   capture_validation_error=invalid).encode("utf-8")
+        except HTTPError:
+            raise
+        except Exception as exc:  # a broken notary store, a model nbformat cannot write
+            self.log.error("Error while saving file: %s %s", path, exc, exc_info=True)
+            raise HTTPError(500, f"Unexpected error while saving file: {path} {exc}") from exc
+        check: dict[str, Any] = {"content": nb}
+        self.validate_notebook_model(check, validation_error=invalid)
+        return data, check.get("message")
 
     async def _save_chunk(self, model: dict[str, Any], path: str, chunk: int) -> dict:
         if model["type"] != "file":
