@@ -10,9 +10,10 @@
 #           browser tests;
 #   v3.12   Reva v3.12 (the newest v3 release the module proxy serves) with
 #           its wheel: every test but the browser tests.
-# Lint first (ruff; gofmt, go vet and go test of our drivers on every line),
-# then pytest per line, then a per-line summary. Extra arguments
-# go to every pytest run. CS3W_LINES="v3" (say) runs a subset of lines.
+# Set up every line, lint (ruff; gofmt, go vet and go test of our drivers on
+# every line), then pytest per line (two lines at a time: CS3W_JOBS), then a
+# per-line summary. Extra arguments go to every pytest run. CS3W_LINES="v3"
+# (say) runs a subset of lines.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -20,41 +21,73 @@ lines=${CS3W_LINES:-v3 v1.29 newest v3.12}
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 
-first=1
-status=0
+# Setup: the v3 line first, alone (it installs the Debian packages and
+# fetches what every venv shares), then the other lines at once: their revad
+# builds and venvs are independent, and downloads overlap compiles.
+setup_line() { "$here/scripts/setup.sh" "$1" > "$reports/$1.setup"; }
+first_line=${lines%% *}
+setup_line "$first_line"
+pids=()
 for line in $lines; do
-  setup=$("$here/scripts/setup.sh" "$line")
-  revad=$(printf '%s\n' "$setup" | tail -n 2 | head -n 1)
-  venv=$(printf '%s\n' "$setup" | tail -n 1)
-  if [ "$first" = 1 ]; then
-    "$venv/bin/ruff" check cs3widgets tests benchmarks
-    "$here/scripts/check-go.sh"
-    first=0
-  fi
-  server=$line
-  select=()
+  [ "$line" = "$first_line" ] || { setup_line "$line" & pids+=("$!"); }
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+revad_of() { tail -n 2 "$reports/$1.setup" | head -n 1; }
+venv_of() { tail -n 1 "$reports/$1.setup"; }
+
+"$(venv_of "$first_line")/bin/ruff" check cs3widgets tests benchmarks
+"$here/scripts/check-go.sh"
+
+# pytest per line, CS3W_JOBS lines at a time (default 2). One line keeps
+# about one core of two busy (it waits on revad and on the network), so two
+# at a time finish sooner; each line's output is printed when it ends.
+run_line() {
+  local line=$1 server=$1 venv revad rc
+  shift
+  venv=$(venv_of "$line")
+  revad=$(revad_of "$line")
+  local select=()
   case "$line" in
     v3) ;;
     v1.29|v3.12) select=(-m "not browser") ;;
     newest) server=v3; select=(-m "not browser") ;;
   esac
-  echo "=== Reva line $line: $("$venv/bin/python" -c 'import importlib.metadata as m; print("cs3apis", m.version("cs3apis"))'), $(basename "$revad")"
-  set +e
-  CS3W_REVA_LINE=$server CS3W_REVAD=$revad "$venv/bin/python" -m pytest "${select[@]}" \
-    --junitxml="$reports/$line.xml" "$@"
-  rc=$?
-  set -e
-  # pytest exits 5 when it collected no tests: that must fail, never pass.
-  if [ "$rc" -eq 5 ]; then
-    echo "pytest collected no tests on line $line" >&2
-    rc=1
+  {
+    echo "=== Reva line $line: $("$venv/bin/python" -c 'import importlib.metadata as m; print("cs3apis", m.version("cs3apis"))'), $(basename "$revad")"
+    set +e
+    CS3W_REVA_LINE=$server CS3W_REVAD=$revad "$venv/bin/python" -m pytest "${select[@]}" \
+      --junitxml="$reports/$line.xml" "$@"
+    rc=$?
+    set -e
+    # pytest exits 5 when it collected no tests: that must fail, never pass.
+    if [ "$rc" -eq 5 ]; then
+      echo "pytest collected no tests on line $line"
+      rc=1
+    fi
+    echo "$rc" > "$reports/$line.rc"
+  } > "$reports/$line.log" 2>&1
+  cat "$reports/$line.log"
+}
+jobs=${CS3W_JOBS:-2}
+running=0
+for line in $lines; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
   fi
+  run_line "$line" "$@" &
+  running=$((running + 1))
+done
+wait || true
+status=0
+for line in $lines; do
+  rc=$(cat "$reports/$line.rc" 2>/dev/null || echo 1)
   [ "$rc" -eq 0 ] || status=1
   echo "$line $rc" >> "$reports/rc"
 done
 
 # One line per Reva line, then the totals.
-"$(printf '%s\n' "$setup" | tail -n 1)/bin/python" - "$reports" <<'PY'
+"$(venv_of "$first_line")/bin/python" - "$reports" <<'PY'
 import sys, xml.etree.ElementTree as ET
 from pathlib import Path
 reports = Path(sys.argv[1])
@@ -80,6 +113,11 @@ for line_rc in (reports / "rc").read_text().split("\n"):
                  or f"[{profile}-" in c.get("name", "")]
         bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
         print(f"{'':8}   profile {profile:8} {len(cases) - len(bad)} passed, {len(bad)} failed")
+    # fsspec's abstract suite (tests/test_fsspec_contract.py).
+    cases = [c for c in s.iter("testcase")
+             if c.get("classname", "").startswith("tests.test_fsspec_contract")]
+    bad = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+    print(f"{'':8}   fsspec abstract suite {len(cases) - len(bad)} passed, {len(bad)} failed")
     # jupyter_server's own contents tests (tests/test_jupyter_server_*.py).
     cases = [c for c in s.iter("testcase")
              if c.get("classname", "").startswith("tests.test_jupyter_server_")]
