@@ -42,7 +42,7 @@ from cs3.storage.provider.v1beta1 import resources_pb2 as sp_res
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.client.files import PAGE_SIZE
 from cs3widgets.widgets import Browser
-from cs3widgets.widgets.listing import DEFAULT_PAGE_SIZE
+from cs3widgets.widgets.browser.listing import DEFAULT_PAGE_SIZE
 
 
 def raw_list(client: CS3Client, path: str) -> float:

@@ -17,7 +17,7 @@ the same run:
 
 Without a kernel no message is sent: a front end adds the drawing of each
 widget on top (see the comment on ``DEFAULT_PAGE_SIZE`` in
-cs3widgets/widgets/listing.py).
+cs3widgets/widgets/browser/listing.py).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import ipywidgets as w
 from ipywidgets.widgets.widget import _instances
 
 from cs3widgets.client.models import Entry, EntryType
+from cs3widgets.widgets.browser.listing import PagedListing
 from cs3widgets.widgets.browser.my_files import FILES_COLUMNS, entry_cells
-from cs3widgets.widgets.listing import PagedListing
 
 COUNT = 100_000
 

@@ -39,7 +39,7 @@ SETUP = (
     "import ipywidgets as w\n"
     "from table_page import entries\n"
     "from cs3widgets.widgets.browser.my_files import FILES_COLUMNS, entry_cells\n"
-    "from cs3widgets.widgets.listing import PagedListing\n"
+    "from cs3widgets.widgets.browser.listing import PagedListing\n"
     "items = entries(100_000)\n"
     "print('READY', len(items))"
 )

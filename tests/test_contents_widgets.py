@@ -9,8 +9,8 @@ from contents_support import notebook_bytes
 from cs3widgets.client import CS3Client
 from cs3widgets.client.models import Entry, EntryType
 from cs3widgets.widgets import InfoPanel
-from cs3widgets.widgets.formatting import local_time
-from cs3widgets.widgets.notebook_links import api_path, links_html, open_links
+from cs3widgets.widgets.base.formatting import local_time
+from cs3widgets.widgets.panels.notebook_links import api_path, links_html, open_links
 
 pytest_plugins = ["contents_fixtures"]
 

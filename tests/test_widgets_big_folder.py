@@ -26,8 +26,8 @@ from widgets_support import live_models, names
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
-from cs3widgets.widgets.listing import DEFAULT_PAGE_SIZE
-from cs3widgets.widgets.widget_tree import walk
+from cs3widgets.widgets.base.widget_tree import walk
+from cs3widgets.widgets.browser.listing import DEFAULT_PAGE_SIZE
 
 PAGE = DEFAULT_PAGE_SIZE
 #: Entries of the big folder: what one gateway answer can carry (see above).

@@ -12,7 +12,7 @@ from widgets_support import all_names, names, row_label
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
-from cs3widgets.widgets.formatting import local_time
+from cs3widgets.widgets.base.formatting import local_time
 
 
 @pytest.fixture()

@@ -21,9 +21,9 @@ from cs3widgets.client.models import User
 from cs3widgets.devserver import DEMO_USERS, RevadServer, SiteConfig
 from cs3widgets.devserver.users import extra_users
 from cs3widgets.widgets import Browser, CS3App
-from cs3widgets.widgets.formatting import SHARED_ICON
-from cs3widgets.widgets.resource_facts import GRANTEES_SHOWN
-from cs3widgets.widgets.share_rows import GranteeRow
+from cs3widgets.widgets.base.formatting import SHARED_ICON
+from cs3widgets.widgets.panels.facts import GRANTEES_SHOWN
+from cs3widgets.widgets.sharing.rows import GranteeRow
 
 MANY = 200
 FEW = 20

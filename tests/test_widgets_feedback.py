@@ -20,7 +20,7 @@ from widgets_support import names
 from cs3widgets.client import CS3Client
 from cs3widgets.client.errors import PermissionDenied
 from cs3widgets.widgets import Browser
-from cs3widgets.widgets.errors_ui import SLOT_HEIGHT, StatusBanner
+from cs3widgets.widgets.base.messages import SLOT_HEIGHT, StatusBanner
 
 ICON = "\U0001f4c1 "
 JARGON = ("statting", "add_grant", "CODE_", "rpc", "grpc", "Error:")

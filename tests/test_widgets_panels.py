@@ -7,7 +7,7 @@ from widgets_support import all_state_text, html_values
 from cs3widgets.client import CS3Client
 from cs3widgets.client.models import Grantee, PublicLink, Share
 from cs3widgets.widgets import AccountPanel, CS3App, InfoPanel
-from cs3widgets.widgets.info_panel import access_summary
+from cs3widgets.widgets.panels.info import access_summary
 
 #: The person's facts, in the order the Info panel shows them.
 FACT_ORDER = ["Name", "Kind", "Where", "Size", "Modified", "Owner", "Your role",

@@ -14,8 +14,8 @@ from widgets_support import all_state_text, html_values, row_label
 from cs3widgets.client import BasicAuth, CS3Client
 from cs3widgets.devserver import RevadServer, SiteConfig, users
 from cs3widgets.widgets import AccountPanel, Browser, CS3App, InfoPanel, ShareDialog
-from cs3widgets.widgets.errors_ui import GENERIC_MESSAGE
-from cs3widgets.widgets.widget_tree import walk
+from cs3widgets.widgets.base.messages import GENERIC_MESSAGE
+from cs3widgets.widgets.base.widget_tree import walk
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<svg onload=alert(3)>"  # no "/": it is a file name

@@ -18,7 +18,7 @@ from cs3widgets.client.config import CS3Config
 from cs3widgets.client.models import PublicLink
 from cs3widgets.client.shares.public_links import PublicLinks
 from cs3widgets.widgets import Browser, CS3App, ShareDialog
-from cs3widgets.widgets.share_rows import LinkRow, link_anchor
+from cs3widgets.widgets.sharing.rows import LinkRow, link_anchor
 
 SOON = dt.date.today() + dt.timedelta(days=30)
 

@@ -15,7 +15,7 @@ from widgets_support import live_models, names
 
 from cs3widgets.client import CS3Client
 from cs3widgets.widgets import Browser
-from cs3widgets.widgets.table import CSS, Row
+from cs3widgets.widgets.browser.table import CSS, Row
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 from ipywidgets.widgets.widget import _instances
 
-from cs3widgets.widgets.widget_tree import walk
+from cs3widgets.widgets.base.widget_tree import walk
 
 
 def live_models() -> int:

@@ -5,11 +5,11 @@ and the composed ``CS3App``. They hold no gRPC code: everything goes through
 :class:`~cs3widgets.client.CS3Client`.
 """
 
-from .account_panel import AccountPanel
 from .app import CS3App
 from .browser import Browser
 from .chooser import FileChooser
-from .info_panel import InfoPanel
-from .share_dialog import ShareDialog
+from .panels.account import AccountPanel
+from .panels.info import InfoPanel
+from .sharing.dialog import ShareDialog
 
 __all__ = ["AccountPanel", "Browser", "CS3App", "FileChooser", "InfoPanel", "ShareDialog"]

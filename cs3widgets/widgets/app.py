@@ -13,15 +13,15 @@ from typing import Any
 import ipywidgets as w
 
 from ..client.client import CS3Client
-from .account_panel import AccountPanel
+from .base.client_holder import resolve_client
+from .base.messages import StatusBanner
+from .base.runner import Runner
+from .base.widget_tree import close_owned
 from .browser import Browser
-from .connecting import resolve_client
-from .errors_ui import StatusBanner
-from .info_panel import InfoPanel
-from .resource_facts import ResourceFacts, fetch_facts
-from .runner import Runner
-from .share_dialog import ShareDialog
-from .widget_tree import close_owned
+from .panels.account import AccountPanel
+from .panels.facts import ResourceFacts, fetch_facts
+from .panels.info import InfoPanel
+from .sharing.dialog import ShareDialog
 
 TABS = ("Info", "Share", "Account")
 

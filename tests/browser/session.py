@@ -87,7 +87,7 @@ class Session:
     def option(self, text: str) -> Any:
         """The name of the listing row named ``text`` (a link-styled button in the table).
 
-        The table's markup (class names documented in ``cs3widgets/widgets/table.py``):
+        The table's markup (class names documented in ``cs3widgets/widgets/browser/table.py``):
         ``.cs3w-table`` holds every cell; a row's name is ``.cs3w-name`` (with
         ``.cs3w-dir`` when a click opens it) and its checkbox ``.cs3w-check``;
         all cells of the i-th row carry ``.cs3w-row-<i>``.

@@ -18,6 +18,7 @@ Server notes (Reva v1.29, checked against a live revad):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -163,7 +164,7 @@ class ShareModels:
         """``shares`` (or received shares) with every name listed with ``names=False``
         filled in: one GetUser (or GetGroup) per user (group) this client has not
         seen. ``map`` runs the lookups (a bounded pool: the widgets pass their
-        runner's :meth:`~cs3widgets.widgets.runner.Runner.map`); default one by one.
+        runner's :meth:`~cs3widgets.widgets.base.runner.Runner.map`); default one by one.
         """
         users: set[tuple[str, str]] = set()
         groups: set[tuple[str, str]] = set()
@@ -175,21 +176,19 @@ class ShareModels:
             (groups if g.kind == "group" else users).add((g.idp, g.opaque_id))
             users.update((s.owner_id, s.creator_id))
         jobs: list[Callable[[], Any]] = [
-            (lambda k=k: self._user_by_key(k)) for k in users
-            if not self._asked("user", k)]
-        jobs += [(lambda k=k: self._identity.group_by_id(*k)) for k in groups
+            functools.partial(self._user_by_key, k) for k in users if not self._asked("user", k)]
+        jobs += [functools.partial(self._identity.group_by_id, *k) for k in groups
                  if not self._asked("group", k)]
         for _ in (map or _serial_map)(lambda job: job(), jobs):
             pass
-        out: list[S] = []
-        for item in shares:
-            if isinstance(item, ReceivedShare):
-                out.append(replace(item, share=self._named(item.share, True))
-                           if item.share.names_pending else item)  # type: ignore[arg-type]
-            else:
-                out.append(self._named(item, True)  # type: ignore[arg-type]
-                           if item.names_pending else item)
-        return out
+        return [self._named_item(item) for item in shares]
+
+    def _named_item(self, item: Any) -> Any:
+        """A share or received share with the names now known filled in (same kind)."""
+        if isinstance(item, ReceivedShare):
+            return replace(item, share=self._named(item.share, True)) \
+                if item.share.names_pending else item
+        return self._named(item, True) if item.names_pending else item
 
     def _ref(self, share_id: str | Share) -> co_res.ShareReference:
         sid = share_id.id if isinstance(share_id, Share) else share_id

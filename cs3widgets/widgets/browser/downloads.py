@@ -59,7 +59,7 @@ from traitlets.config import Configurable
 from ...client.config import load_config_files
 from ...client.models import Entry
 from ...client.transfers import archive
-from ..formatting import human_size
+from ..base.formatting import human_size
 
 #: The download folder's name, under the kernel's working directory.
 FOLDER_NAME = "cs3-downloads"

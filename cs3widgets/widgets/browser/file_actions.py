@@ -14,8 +14,8 @@ from typing import Any
 
 from ...client import paths as cs3paths
 from ...client.errors import CS3Error, Locked
+from ..base.messages import UserInputError, describe_error, guarded
 from ..chooser import FileChooser
-from ..errors_ui import UserInputError, describe_error, guarded
 
 #: Buttons disabled while a file action runs (they would act on a stale listing).
 MUTATING = ("new_folder", "upload", "rename", "move", "delete")

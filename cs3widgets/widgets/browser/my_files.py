@@ -13,9 +13,9 @@ from ...client.client import CS3Client
 from ...client.errors import CS3Error
 from ...client.files.listing import CompactListing
 from ...client.models import Entry, EntryType
-from ..errors_ui import UserInputError, log
-from ..formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
-from ..formatting import icon_for as entry_icon
+from ..base.formatting import LINK_ICON, LOCK_ICON, SHARED_ICON, human_size, local_time, plain
+from ..base.formatting import icon_for as entry_icon
+from ..base.messages import UserInputError, log
 from .view import Column, View, matches
 
 SORT_KEYS = ("name", "size", "modified")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ...client import paths as cs3paths
 from ...client.errors import NotFound
-from ..errors_ui import UserInputError, guarded
+from ..base.messages import UserInputError, guarded
 from .view import View
 
 #: Toolbar buttons that act on the folder shown (off in the other views).

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from ...client.client import CS3Client
 from ...client.models import PublicLink
-from ..formatting import local_time, plain
-from ..share_rows import link_place
+from ..base.formatting import local_time, plain
+from ..sharing.rows import link_place
 from .shared_by_me import lacks_path, open_shared_resource
 from .view import Column, View, ViewAction
 

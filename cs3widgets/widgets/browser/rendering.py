@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from ..errors_ui import guarded
+from ..base.messages import guarded
 from .view import View
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ...client.models import Entry
-from ..errors_ui import UserInputError
-from ..formatting import local_time
-from ..resource_facts import owner_label
-from ..user_callbacks import call_user_callback
+from ..base.formatting import local_time
+from ..base.messages import UserInputError
+from ..base.user_callbacks import call_user_callback
+from ..panels.facts import owner_label
 
 
 class Selection:

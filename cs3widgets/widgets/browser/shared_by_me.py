@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from ...client import paths as cs3paths
 from ...client.client import CS3Client
 from ...client.models import Share
-from ..errors_ui import UserInputError
-from ..formatting import SHARED_ICON, local_time, plain
+from ..base.formatting import SHARED_ICON, local_time, plain
+from ..base.messages import UserInputError
 from .view import Column, View, ViewAction
 
 SHARED_COLUMNS = (

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 from ...client.client import CS3Client
 from ...client.models import ReceivedShare
-from ..errors_ui import UserInputError
-from ..formatting import plain
+from ..base.formatting import plain
+from ..base.messages import UserInputError
 from .view import Column, View, ViewAction, matches
 
 RECEIVED_STATES = ("all", "pending", "accepted", "declined")

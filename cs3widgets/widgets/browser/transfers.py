@@ -14,9 +14,9 @@ from typing import Any
 
 from ...client import paths as cs3paths
 from ...client.transfers import archive
-from ..errors_ui import UserInputError, guarded
-from ..transfers_ui import TransferProgress
+from ..base.messages import UserInputError, guarded
 from .downloads import PreparedDownload
+from .transfer_progress import TransferProgress
 from .upload_batch import UploadBatch, summary
 
 

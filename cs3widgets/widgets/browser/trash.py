@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from ...client.client import CS3Client
 from ...client.models import RecycleItem
-from ..errors_ui import UserInputError
-from ..formatting import FILE_ICON, FOLDER_ICON, human_size, local_time, plain
+from ..base.formatting import FILE_ICON, FOLDER_ICON, human_size, local_time, plain
+from ..base.messages import UserInputError
 from .view import Column, View, ViewAction, matches
 
 TRASH_COLUMNS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors_ui import describe_error
+from ..base.messages import describe_error
 
 
 def files_phrase(n: int, only: str) -> str:

@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 from ...client.client import CS3Client
 from ...client.files.listing import matches  # one filter rule for the views and the compact listing
-from ..errors_ui import UserInputError
-from ..table import Column
+from ..base.messages import UserInputError
+from .table import Column
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from ..errors_ui import UserInputError, guarded
-from ..share_rows import NO_PUBLIC_URL, link_anchor
+from ..base.messages import UserInputError, guarded
+from ..sharing.rows import NO_PUBLIC_URL, link_anchor
 
 
 class ViewCommands:

@@ -22,17 +22,15 @@ from traitlets import Bool, Enum, List, Unicode, observe
 
 from ...client.client import CS3Client
 from ...client.models import Entry
-from ..breadcrumb import Breadcrumb
-from ..connecting import ClientHolder
-from ..errors_ui import StatusBanner
-from ..listing import DEFAULT_PAGE_SIZE, VISIBLE_ROWS, PagedListing
-from ..prompt import Confirm, Prompt
-from ..runner import Runner
-from ..toolbar import Toolbar
-from ..transfers_ui import TransferList
-from ..user_callbacks import call_user_callback
-from ..widget_tree import close_owned
+from ..base.client_holder import ClientHolder
+from ..base.messages import StatusBanner
+from ..base.prompt import Confirm, Prompt
+from ..base.runner import Runner
+from ..base.user_callbacks import call_user_callback
+from ..base.widget_tree import close_owned
+from .breadcrumb import Breadcrumb
 from .file_actions import FileActions
+from .listing import DEFAULT_PAGE_SIZE, VISIBLE_ROWS, PagedListing
 from .loading import Loading
 from .my_files import SORT_KEYS
 from .navigation import FOLDER_BUTTONS as FOLDER_BUTTONS
@@ -40,7 +38,9 @@ from .navigation import Navigation
 from .rendering import Rendering
 from .selection import Selection
 from .shared_with_me import RECEIVED_STATES
+from .toolbar import Toolbar
 from .transfer_panels import DownloadPanel, UploadPanel
+from .transfer_progress import TransferList
 from .transfers import TransferActions
 from .view import View
 from .view_actions import ViewActions

@@ -6,7 +6,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ...client.models import Entry
-from ..formatting import plain
+from ..base.formatting import plain
 from .names import Patterns, matches
 
 

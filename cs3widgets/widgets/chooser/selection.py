@@ -10,7 +10,7 @@ import posixpath
 
 import ipywidgets as w
 
-from ..formatting import esc
+from ..base.formatting import esc
 
 _LABEL = '<span style="color:{1};">{0}</span>'
 _NOTHING = "No selection"

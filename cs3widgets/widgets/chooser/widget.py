@@ -35,11 +35,11 @@ from ipyfilechooser.errors import InvalidFileNameError, InvalidPathError, Parent
 from ...client.client import CS3Client
 from ...client.errors import CS3Error
 from ...client.models import Entry
-from ..connecting import ClientHolder, resolve_client
-from ..errors_ui import StatusBanner
-from ..runner import Runner
-from ..user_callbacks import call_user_callback
-from ..widget_tree import close_owned
+from ..base.client_holder import ClientHolder, resolve_client
+from ..base.messages import StatusBanner
+from ..base.runner import Runner
+from ..base.user_callbacks import call_user_callback
+from ..base.widget_tree import close_owned
 from .dialog import ChooserDialog
 from .names import Patterns, is_valid_filename, name_refused, normalize, within
 from .options import ChooserOptions

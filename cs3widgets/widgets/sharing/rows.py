@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..client.models import PublicLink, Share
-from ..client.shares.roles import FOLDER_ONLY, ROLES
-from .formatting import esc, local_time, plain
+from ...client.models import PublicLink, Share
+from ...client.shares.roles import FOLDER_ONLY, ROLES
+from ..base.formatting import esc, local_time, plain
 
 if TYPE_CHECKING:
-    from .share_dialog import ShareDialog
+    from .dialog import ShareDialog
 
 
 def expiry_datetime(day: date | None) -> datetime | None:

@@ -11,14 +11,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..client.client import CS3Client
-from ..client.errors import CS3Error
-from ..client.models import Quota, User
-from .connecting import ClientHolder
-from .errors_ui import StatusBanner, guarded, log
-from .formatting import html_table, human_size, local_time
-from .runner import Runner
-from .widget_tree import close_owned
+from ...client.client import CS3Client
+from ...client.errors import CS3Error
+from ...client.models import Quota, User
+from ..base.client_holder import ClientHolder
+from ..base.formatting import html_table, human_size, local_time
+from ..base.messages import StatusBanner, guarded, log
+from ..base.runner import Runner
+from ..base.widget_tree import close_owned
 
 
 def auth_description(client: CS3Client) -> str:

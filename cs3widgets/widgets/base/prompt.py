@@ -29,8 +29,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from .errors_ui import StatusBanner
 from .formatting import esc
+from .messages import StatusBanner
 
 #: Seconds to wait, after Enter, for the value the front end sends behind it.
 ENTER_GRACE = 0.3

@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from ..client.config import ConfigError
-from ..client.errors import CS3Error
+from ...client.config import ConfigError
+from ...client.errors import CS3Error
 from .error_wording import (
     GENERIC_MESSAGE,
     UserInputError,

@@ -16,8 +16,8 @@ import html
 import os
 from urllib.parse import quote
 
-from ..client.models import Entry
-from ..client.paths import is_within
+from ...client.models import Entry
+from ...client.paths import is_within
 
 #: (label, front-end route) of the links shown.
 FRONT_ENDS = (("Open in JupyterLab", "lab/tree"), ("Open in Notebook 7", "notebooks"))

@@ -7,7 +7,7 @@ where it can be the size of its contents.
 
 from __future__ import annotations
 
-from ..client.models import Entry, EntryType
+from ...client.models import Entry, EntryType
 
 #: Extensions whose kind has a better name than "<EXT> file".
 _KINDS: dict[str, str] = {

@@ -10,12 +10,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..client.errors import CS3Error
-from ..client.models import Entry, OCMShare, RemoteUser
-from .errors_ui import StatusBanner, UserInputError, guarded, log
-from .formatting import plain
-from .share_rows import grow, wrap_row
-from .widget_tree import close_tree
+from ...client.errors import CS3Error
+from ...client.models import Entry, OCMShare, RemoteUser
+from ..base.formatting import plain
+from ..base.messages import StatusBanner, UserInputError, guarded, log
+from ..base.widget_tree import close_tree
+from .rows import grow, wrap_row
 
 
 class FederatedSharing:

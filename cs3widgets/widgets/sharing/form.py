@@ -9,12 +9,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..client.models import Entry
-from ..client.shares.roles import role_from_flags
-from .errors_ui import StatusBanner
-from .formatting import esc
-from .resource_facts import GRANTEES_SHOWN
-from .widget_tree import close_tree
+from ...client.models import Entry
+from ...client.shares.roles import role_from_flags
+from ..base.formatting import esc
+from ..base.messages import StatusBanner
+from ..base.widget_tree import close_tree
+from ..panels.facts import GRANTEES_SHOWN
 
 
 def share_block_reason(entry: Entry) -> str:

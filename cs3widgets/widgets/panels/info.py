@@ -8,18 +8,18 @@ from typing import Any
 import ipywidgets as w
 from traitlets import Unicode, observe
 
-from ..client.client import CS3Client
-from ..client.models import Entry, Lock, PublicLink, Share, Version
-from ..client.shares.roles import role_from_flags
-from .connecting import ClientHolder
-from .errors_ui import StatusBanner, guarded
-from .formatting import esc, human_size, local_time, plain
+from ...client.client import CS3Client
+from ...client.models import Entry, Lock, PublicLink, Share, Version
+from ...client.shares.roles import role_from_flags
+from ..base.client_holder import ClientHolder
+from ..base.formatting import esc, human_size, local_time, plain
+from ..base.messages import StatusBanner, guarded
+from ..base.prompt import Confirm
+from ..base.runner import Runner
+from ..base.widget_tree import close_owned, close_tree
+from .facts import ResourceFacts, fetch_facts
+from .kind import content_size, kind_label
 from .notebook_links import links_html
-from .prompt import Confirm
-from .resource_facts import ResourceFacts, fetch_facts
-from .resource_kind import content_size, kind_label
-from .runner import Runner
-from .widget_tree import close_owned, close_tree
 
 #: Versions shown with a restore button (newest first).
 MAX_VERSIONS = 50
@@ -198,7 +198,7 @@ class InfoPanel(ClientHolder, w.VBox):
         when = local_time(version.mtime, seconds=True)
         self.confirm.ask(
             f"Restore {name} as it was on {when}? Its current content becomes a version.",
-            lambda key=version.key: self.restore_version(key), confirm="Restore")
+            lambda: self.restore_version(version.key), confirm="Restore")
 
     @guarded
     def restore_version(self, key: str) -> None:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from ..client.models import Entry, EntryType
+from ...client.models import Entry, EntryType
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 

@@ -1,7 +1,7 @@
 """ShareDialog: share a file or folder with users, groups, links and other sites.
 
 The user/group search runs as you type, debounced on the widget's runner
-(:meth:`Runner.later <cs3widgets.widgets.runner.Runner.later>`): each
+(:meth:`Runner.later <cs3widgets.widgets.base.runner.Runner.later>`): each
 keystroke restarts a short timer and only the last query goes to the server.
 :meth:`ShareDialog.flush_search` sends a pending search at once. Like every
 server call of the dialog, the search runs off the main thread; a script
@@ -29,17 +29,18 @@ from typing import Any
 import ipywidgets as w
 from traitlets import Unicode, observe
 
-from ..client.client import CS3Client
-from ..client.errors import PermissionDenied
-from ..client.models import Entry, Group, PublicLink, Share, User
-from .connecting import ClientHolder
-from .errors_ui import StatusBanner, UserInputError, guarded, log
-from .formatting import esc, plain
-from .resource_facts import GRANTEES_SHOWN, ResourceFacts, fetch_facts, shares_and_links
-from .runner import Runner
-from .share_federated import FederatedSharing
-from .share_form import ShareFormState, share_block_reason
-from .share_rows import (
+from ...client.client import CS3Client
+from ...client.errors import PermissionDenied
+from ...client.models import Entry, Group, PublicLink, Share, User
+from ..base.client_holder import ClientHolder
+from ..base.formatting import esc, plain
+from ..base.messages import StatusBanner, UserInputError, guarded, log
+from ..base.runner import Runner
+from ..base.widget_tree import close_owned, close_tree
+from ..panels.facts import GRANTEES_SHOWN, ResourceFacts, fetch_facts, shares_and_links
+from .federated import FederatedSharing
+from .form import ShareFormState, share_block_reason
+from .rows import (
     GranteeRow,
     LinkRow,
     expiry_datetime,
@@ -48,7 +49,6 @@ from .share_rows import (
     role_options,
     wrap_row,
 )
-from .widget_tree import close_owned, close_tree
 
 #: Seconds of quiet typing before the search goes out.
 DEBOUNCE_SECONDS = 0.3

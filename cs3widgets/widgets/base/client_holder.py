@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from ..client.client import CS3Client
-from .errors_ui import UserInputError
+from ...client.client import CS3Client
+from .messages import UserInputError
 from .runner import BusyIndicator, Runner, Task
 
 

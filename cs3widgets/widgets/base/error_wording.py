@@ -17,8 +17,8 @@ import posixpath
 
 from cs3.rpc.v1beta1 import code_pb2
 
-from ..client.config import ConfigError
-from ..client.errors import (
+from ...client.config import ConfigError
+from ...client.errors import (
     AlreadyExists,
     Conflict,
     CS3Error,

@@ -36,7 +36,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from typing import Any
 
@@ -86,6 +86,17 @@ class Task:
         "apply", "busy", "delivered", "disable", "future", "generation", "key", "loop",
         "on_error", "seq", "text",
     )
+    apply: Callable[[Any], None] | None
+    busy: BusyIndicator | None
+    delivered: bool
+    disable: list[Any]
+    future: Future[Any]
+    generation: int
+    key: Hashable | None
+    loop: asyncio.AbstractEventLoop | None
+    on_error: Callable[[BaseException], None] | None
+    seq: int
+    text: str
 
     def __init__(self) -> None:
         self.delivered = False
@@ -156,7 +167,7 @@ class Runner:
         for widget in task.disable:
             self._disable(widget)
         task.future = self._executor.submit(work)
-        task.future.add_done_callback(lambda _f, t=task: self._finished(t))
+        task.future.add_done_callback(lambda _f: self._finished(task))
         if self.sync:
             wait_futures([task.future])
             self._run_posted()

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .formatting import esc, human_rate, human_size
+from ..base.formatting import esc, human_rate, human_size
 
 
 class TransferProgress(w.HBox):

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..client.client import CS3Client
-from ..client.errors import CS3Error
-from ..client.models import Entry, Lock, PublicLink, Share, Version
-from .errors_ui import log
+from ...client.client import CS3Client
+from ...client.errors import CS3Error
+from ...client.models import Entry, Lock, PublicLink, Share, Version
+from ..base.messages import log
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ T = TypeVar("T")
 GRANTEES_SHOWN = 10
 
 #: How lookups run: ``map(fn, items)`` (the runner's bounded :meth:`Runner.map
-#: <cs3widgets.widgets.runner.Runner.map>`; ``None``: one after the other).
+#: <cs3widgets.widgets.base.runner.Runner.map>`; ``None``: one after the other).
 Lookups = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
 
 

@@ -1,0 +1,1 @@
+"""What every widget stands on: the runner, the client holder, messages, prompts, formatting."""
