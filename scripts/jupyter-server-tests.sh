@@ -6,7 +6,8 @@
 # tests/conftest.py, whose list of test folders is read, not run), into
 #   $CS3W_CACHE/jupyter_server-tests/<version>/tests/...
 # tests/test_jupyter_server_*.py run them against CS3ContentsManager.
-# Idempotent and cached; nothing is copied into the repository.
+# Idempotent and cached, safe to run from several processes at once; nothing
+# is copied into the repository.
 # Usage: jupyter-server-tests.sh VENV   (prints the folder of the tests)
 set -euo pipefail
 venv=$1
@@ -15,6 +16,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 version=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("jupyter_server"))')
 dest="$cache/jupyter_server-tests/$version"
+# Several setups may run at once (test.sh sets lines up together): one fetches.
+mkdir -p "$cache/jupyter_server-tests"
+exec 9>"$dest.lock"
+flock 9
 if [ ! -f "$dest/.complete" ]; then
   log "fetching jupyter_server $version's contents tests (its sdist)"
   work=$(mktemp -d)

@@ -8,7 +8,9 @@
 # behaviour the interop test pins).
 # Idempotent: the virtualenv is cached under
 # ${CS3W_CACHE:-~/.cache/cs3widgets}/cs3client-VERSION and marked complete
-# only once pip finished, so a half-built one is built again.
+# only once pip finished, so a half-built one is built again. Safe to run
+# from several processes at once (test.sh runs two Reva lines together):
+# one builds, the others wait for it (flock).
 # Prints the virtualenv's python as its last line.
 set -euo pipefail
 
@@ -19,6 +21,8 @@ py=${PYTHON:-python3}
 log() { printf '[setup-cs3client] %s\n' "$*" >&2; }
 
 mkdir -p "$cache"
+exec 9>"$venv.lock"
+flock 9
 # The marker names the interpreter it was built with: a venv is tied to it.
 want="cs3client==$version $("$py" -c 'import sys; print(sys.version.split()[0])')"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.complete" 2>/dev/null)" != "$want" ]; then

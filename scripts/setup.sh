@@ -82,5 +82,7 @@ fi
   || "$venv/bin/pip" install -q --no-deps -e "$here" >&2
 # jupyter_server's own contents tests, from the sdist of the installed version.
 "$here/scripts/jupyter-server-tests.sh" "$venv" >/dev/null
+# CERN's cs3client in a venv of its own, for the interop tests and benchmarks.
+"$here/scripts/setup-cs3client.sh" >/dev/null
 echo "$revad"
 echo "$venv"
